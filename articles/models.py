@@ -1,0 +1,281 @@
+"""Articles, their bylines, categories and tags, and the one rule for what the public may see."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .markdown import render_markdown
+from .text import excerpt_from_html, html_to_text, is_cjk, reading_minutes
+
+
+def site_date(moment):
+    """The calendar date of a moment in the site's time zone: the date in an article's URL."""
+    return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text=_("Optional: the account that writes under this byline."),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:category", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    """The explicit through model keeps tag lookups to plain joins (no generic relation)."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")
+        ]
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published, and its publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def with_listing_data(self):
+        """Everything a list of articles shows, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+            "categories",
+            "tags",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    # Fields whose change is a meaningful edit: it moves updated_at.
+    CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
+
+    title = models.CharField(_("title"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        allow_unicode=True,
+        help_text=_("Part of the URL. Unique per publication date; Japanese is fine."),
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    body = MarkdownxField(_("body"), blank=True, help_text=_("Markdown."))
+    body_html = models.TextField(_("body (HTML)"), editable=False, default="")
+    excerpt = models.TextField(
+        _("excerpt"), blank=True, help_text=_("Leave empty to use the opening of the body.")
+    )
+    summary = models.TextField(_("summary"), editable=False, default="")
+    description = models.CharField(
+        _("meta description"),
+        max_length=300,
+        blank=True,
+        help_text=_("For search engines and link previews; the excerpt is used when empty."),
+    )
+    image = models.CharField(
+        _("image"), max_length=500, blank=True, help_text=_("URL or path of the lead image.")
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", related_name="articles", verbose_name=_("authors")
+    )
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="articles", verbose_name=_("categories")
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        _("publication time"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "Readers see the article once it is Published and this time has come; "
+            "a future time schedules it."
+        ),
+    )
+    pub_date = models.DateField(_("publication date"), null=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(
+        _("last updated"), default=timezone.now, help_text=_("Moves when the content changes.")
+    )
+    reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
+    front_matter = models.JSONField(_("front matter"), default=dict, blank=True, editable=False)
+    source_path = models.CharField(
+        _("imported from"), max_length=500, null=True, blank=True, unique=True, editable=False
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["pub_date", "slug"], name="unique_slug_per_date")
+        ]
+        indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {f: getattr(instance, f) for f in (*cls.CONTENT_FIELDS, "updated_at")
+                            if f in field_names}
+        return instance
+
+    def content_changed(self):
+        """True when a content field differs from what was loaded from the database."""
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return True
+        return any(getattr(self, f) != loaded[f] for f in self.CONTENT_FIELDS if f in loaded)
+
+    def save(self, *args, **kwargs):
+        # Derived columns are computed here once, so no request ever renders Markdown.
+        self.body_html = render_markdown(self.body)
+        self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
+        self.reading_time = reading_minutes(html_to_text(self.body_html))
+        self.pub_date = site_date(self.published_at) if self.published_at else None
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
+        loaded = getattr(self, "_loaded", {})
+        if loaded and self.content_changed() and self.updated_at == loaded.get("updated_at"):
+            self.updated_at = timezone.now()
+        super().save(*args, **kwargs)
+        self._loaded = {f: getattr(self, f) for f in (*self.CONTENT_FIELDS, "updated_at")}
+
+    def get_absolute_url(self):
+        if self.pub_date is None:
+            return reverse("articles:draft", kwargs={"pk": self.pk})
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "year": self.pub_date.year,
+                "month": f"{self.pub_date.month:02d}",
+                "day": f"{self.pub_date.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("public")
+
+    @property
+    def ordered_authors(self):
+        """The byline in order (prefetched by with_listing_data)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    def set_authors(self, authors):
+        """Replace the byline, keeping the given order."""
+        self.bylines.all().delete()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=self, author=author, position=i) for i, author in enumerate(authors)
+        )
+
+    def guess_language(self):
+        """Japanese when most letters of the title and body are CJK, English otherwise."""
+        return "ja" if is_cjk(f"{self.title} {self.body[:4000]}") else "en"
+
+
+class ArticleAuthor(models.Model):
+    """One name in an article's byline; position keeps the byline's order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines",
+                               verbose_name=_("author"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class ArticleRedirect(models.Model):
+    """An old path of an article (an imported Jekyll URL, a changed slug or date): answered with 301."""
+
+    old_path = models.CharField(_("old path"), max_length=500, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+
+    class Meta:
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+
+    def __str__(self):
+        return self.old_path
