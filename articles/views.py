@@ -51,3 +51,24 @@ class CategoryArticleListView(ArticleListView):
 class TagArticleListView(ArticleListView):
     def get_queryset(self):
         return super().get_queryset().filter(tags__slug=self.kwargs["slug"])
+
+
+class ArticleYearArchiveView(ListView):
+    paginate_by = 10
+
+    def get_queryset(self):
+        return Article.objects.published().with_listing_data().filter(pub_date__year=self.kwargs["year"])
+
+
+class ArticleMonthArchiveView(ArticleYearArchiveView):
+    def get_queryset(self):
+        return super().get_queryset().filter(pub_date__month=self.kwargs["month"])
+
+
+class TagIndexView(ListView):
+    template_name = "articles/tag_index.html"
+
+    def get_queryset(self):
+        from taggit.models import Tag
+
+        return Tag.objects.all()
