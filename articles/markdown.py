@@ -19,7 +19,14 @@ _md = (
     .use(anchors_plugin, min_level=1, max_level=6, slug_func=_heading_id)
 )
 
-_TAGS = (nh3.ALLOWED_TAGS | {"section", "input"}) - {"center", "acronym", "tt", "strike", "map", "area"}
+_TAGS = (nh3.ALLOWED_TAGS | {"section", "input"}) - {
+    "center",
+    "acronym",
+    "tt",
+    "strike",
+    "map",
+    "area",
+}
 _CLASSED = {"a", "code", "div", "span", "pre", "section", "sup", "li", "ol", "hr", "p", "table"}
 _ATTRIBUTES = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
 for _tag in _CLASSED:

@@ -77,7 +77,9 @@ class Category(models.Model):
 class TaggedArticle(TaggedItemBase):
     """The explicit through model keeps tag lookups to plain joins (no generic relation)."""
 
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+    content_object = models.ForeignKey(
+        "Article", on_delete=models.CASCADE, related_name="tagged_items"
+    )
 
     class Meta:
         verbose_name = _("tagged article")
@@ -108,6 +110,8 @@ class Article(models.Model):
 
     # Fields whose change is a meaningful edit: it moves updated_at.
     CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
+    # Loaded values remembered to notice content edits and URL changes.
+    TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at", "slug", "pub_date")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
@@ -159,7 +163,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(
         _("last updated"), default=timezone.now, help_text=_("Moves when the content changes.")
     )
-    reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
     front_matter = models.JSONField(_("front matter"), default=dict, blank=True, editable=False)
     source_path = models.CharField(
         _("imported from"), max_length=500, null=True, blank=True, unique=True, editable=False
@@ -182,8 +188,7 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded = {f: getattr(instance, f) for f in (*cls.CONTENT_FIELDS, "updated_at")
-                            if f in field_names}
+        instance._loaded = {f: getattr(instance, f) for f in cls.TRACKED_FIELDS if f in field_names}
         return instance
 
     def content_changed(self):
@@ -205,20 +210,36 @@ class Article(models.Model):
         if loaded and self.content_changed() and self.updated_at == loaded.get("updated_at"):
             self.updated_at = timezone.now()
         super().save(*args, **kwargs)
-        self._loaded = {f: getattr(self, f) for f in (*self.CONTENT_FIELDS, "updated_at")}
+        self._previous = loaded
+        self._loaded = {f: getattr(self, f) for f in self.TRACKED_FIELDS}
 
     def get_absolute_url(self):
         if self.pub_date is None:
             return reverse("articles:draft", kwargs={"pk": self.pk})
+        return self.url_for(self.pub_date, self.slug)
+
+    @staticmethod
+    def url_for(pub_date, slug):
         return reverse(
             "articles:detail",
             kwargs={
-                "year": self.pub_date.year,
-                "month": f"{self.pub_date.month:02d}",
-                "day": f"{self.pub_date.day:02d}",
-                "slug": self.slug,
+                "year": pub_date.year,
+                "month": pub_date.month,
+                "day": pub_date.day,
+                "slug": slug,
             },
         )
+
+    def keep_old_url(self):
+        """After a save that moved a dated article, answer its previous URL with a redirect."""
+        previous = getattr(self, "_previous", {})
+        old_date, old_slug = previous.get("pub_date"), previous.get("slug")
+        if old_date is None or (old_date, old_slug) == (self.pub_date, self.slug):
+            return None
+        old_path = self.url_for(old_date, old_slug)
+        self.redirects.filter(old_path=self.get_absolute_url()).delete()
+        ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
+        return old_path
 
     def is_published(self):
         return (
@@ -239,7 +260,8 @@ class Article(models.Model):
         """Replace the byline, keeping the given order."""
         self.bylines.all().delete()
         ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=self, author=author, position=i) for i, author in enumerate(authors)
+            ArticleAuthor(article=self, author=author, position=i)
+            for i, author in enumerate(authors)
         )
 
     def guess_language(self):
@@ -251,8 +273,9 @@ class ArticleAuthor(models.Model):
     """One name in an article's byline; position keeps the byline's order."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
-    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines",
-                               verbose_name=_("author"))
+    author = models.ForeignKey(
+        Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

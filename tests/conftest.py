@@ -13,6 +13,8 @@ def _plain_static_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STATIC_ROOT = tmp_path
+    settings.WHITENOISE_USE_FINDERS = True
 
 
 @pytest.fixture
