@@ -77,9 +77,7 @@ class Category(models.Model):
 class TaggedArticle(TaggedItemBase):
     """The explicit through model keeps tag lookups to plain joins (no generic relation)."""
 
-    content_object = models.ForeignKey(
-        "Article", on_delete=models.CASCADE, related_name="tagged_items"
-    )
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
 
     class Meta:
         verbose_name = _("tagged article")
@@ -154,8 +152,7 @@ class Article(models.Model):
         blank=True,
         db_index=True,
         help_text=_(
-            "Readers see the article once it is Published and this time has come; "
-            "a future time schedules it."
+            "Readers see the article once it is Published and this time has come; a future time schedules it."
         ),
     )
     pub_date = models.DateField(_("publication date"), null=True, editable=False)
@@ -163,9 +160,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(
         _("last updated"), default=timezone.now, help_text=_("Moves when the content changes.")
     )
-    reading_time = models.PositiveSmallIntegerField(
-        _("reading time (minutes)"), default=1, editable=False
-    )
+    reading_time = models.PositiveSmallIntegerField(_("reading time (minutes)"), default=1, editable=False)
     front_matter = models.JSONField(_("front matter"), default=dict, blank=True, editable=False)
     source_path = models.CharField(
         _("imported from"), max_length=500, null=True, blank=True, unique=True, editable=False
@@ -177,26 +172,11 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-published_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["pub_date", "slug"], name="unique_slug_per_date")
-        ]
+        constraints = [models.UniqueConstraint(fields=["pub_date", "slug"], name="unique_slug_per_date")]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
 
     def __str__(self):
         return self.title
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
-        instance._loaded = {f: getattr(instance, f) for f in cls.TRACKED_FIELDS if f in field_names}
-        return instance
-
-    def content_changed(self):
-        """True when a content field differs from what was loaded from the database."""
-        loaded = getattr(self, "_loaded", None)
-        if loaded is None:
-            return True
-        return any(getattr(self, f) != loaded[f] for f in self.CONTENT_FIELDS if f in loaded)
 
     def save(self, *args, **kwargs):
         # Derived columns are computed here once, so no request ever renders Markdown.
@@ -217,6 +197,19 @@ class Article(models.Model):
         if self.pub_date is None:
             return reverse("articles:draft", kwargs={"pk": self.pk})
         return self.url_for(self.pub_date, self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded = {f: getattr(instance, f) for f in cls.TRACKED_FIELDS if f in field_names}
+        return instance
+
+    def content_changed(self):
+        """True when a content field differs from what was loaded from the database."""
+        loaded = getattr(self, "_loaded", None)
+        if loaded is None:
+            return True
+        return any(getattr(self, f) != loaded[f] for f in self.CONTENT_FIELDS if f in loaded)
 
     @staticmethod
     def url_for(pub_date, slug):
@@ -260,8 +253,7 @@ class Article(models.Model):
         """Replace the byline, keeping the given order."""
         self.bylines.all().delete()
         ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=self, author=author, position=i)
-            for i, author in enumerate(authors)
+            ArticleAuthor(article=self, author=author, position=i) for i, author in enumerate(authors)
         )
 
     def guess_language(self):
