@@ -1,68 +1,224 @@
-"""RSS and Atom feeds: thin subclasses of django.contrib.syndication over published()."""
+"""RSS 2.0 and Atom feeds: thin django.contrib.syndication subclasses over published()."""
 
+import hashlib
+import re
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
+from django.urls import reverse
+from django.utils import feedgenerator, translation
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import condition
 from taggit.models import Tag
 
-from .models import Article, Author, Category
+from .models import Article, Author, Category, TaggedArticle, site_date
+
+FEED_LENGTH = 20
+
+# XML 1.0 cannot carry these; one stray control character must not turn a feed into a 500.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The first href/src inside a tag (text cannot hold a raw "<": the sanitiser escapes it).
+_URL_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^>]*?\s(?:href|src)=")([^"]*)"')
+_HAS_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
-class LatestRssFeed(Feed):
-    title = "Newsroom"
-    link = "/"
-    description = "Latest articles"
+def xml_text(text):
+    """Text that XML 1.0 can carry."""
+    return _XML_ILLEGAL.sub("", text)
 
-    def items(self):
-        return Article.objects.published().with_listing_data()[:20]
+
+def absolute_urls(markup, base):
+    """Make relative links and images absolute: feed readers show content away from the site."""
+
+    def absolute(match):
+        url = match[2]
+        if url.startswith("#") or _HAS_SCHEME.match(url):
+            return match[0]
+        return f'{match[1]}{urljoin(base, url)}"'
+
+    return _URL_ATTRIBUTE.sub(absolute, markup)
+
+
+class _FullContentMixin:
+    """Items carry `content` (the article's HTML) and `authors` (every name in the byline)."""
+
+    def add_item(self, *, content, authors, **kwargs):
+        # The item link is already absolute, on the host the reader asked for.
+        content = absolute_urls(xml_text(content), kwargs["link"])
+        super().add_item(content=content, authors=[xml_text(a) for a in authors], **kwargs)
+
+
+class FullContentRssFeed(_FullContentMixin, feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with the whole article in content:encoded and each author in dc:creator."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+            "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class FullContentAtomFeed(_FullContentMixin, feedgenerator.Atom1Feed):
+    """Atom with the whole article in <content type="html"> and an <author> per byline name."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class ArticleFeed(Feed):
+    """The site's latest public articles; subclasses narrow `articles()` and name the feed."""
+
+    feed_type = FullContentRssFeed
+    description = gettext_lazy("The latest articles")
+    # The GUID outlives a changed slug or date, so it is not the URL.
+    item_guid_is_permalink = False
+
+    def __call__(self, request, *args, **kwargs):
+        """The feed, or 304 Not Modified when the reader has this version (without rendering it)."""
+        # A feed speaks the site's language whatever the reader's Accept-Language says.
+        with translation.override(settings.LANGUAGE_CODE):
+            obj = self.get_object(request, *args, **kwargs)
+            # The feed's own items (pk, dates) fingerprint it: an edit, a new article or a
+            # withdrawn one changes them; one cheap indexed query, no rendering.
+            versions = list(self.articles(obj).values_list("pk", "published_at", "updated_at")[:FEED_LENGTH])
+            fingerprint = f"{self.__class__.__name__}|{self.title(obj)}|{versions!r}"
+            etag = hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest()
+            last_modified = max((max(p, u) for _pk, p, u in versions), default=None)
+
+            @condition(etag_func=lambda r: etag, last_modified_func=lambda r: last_modified)
+            def render(request):
+                feed = self.get_feed(obj, request)
+                response = HttpResponse(content_type=feed.content_type)
+                feed.write(response, "utf-8")
+                return response
+
+            return render(request)
+
+    @property
+    def language(self):
+        return settings.LANGUAGE_CODE
+
+    def author_name(self):
+        # Atom needs an author for entries without a byline; RSS ignores it at channel level.
+        return settings.SITE_NAME
+
+    def articles(self, obj):
+        """The public articles this feed is about, newest first."""
+        return Article.objects.published()
+
+    def items(self, obj):
+        return self.articles(obj).with_listing_data().defer("body")[:FEED_LENGTH]
+
+    def title(self, obj):
+        return settings.SITE_NAME
+
+    def link(self, obj):
+        return reverse("articles:home")
 
     def item_title(self, item):
-        return item.title
+        return xml_text(item.title)
 
     def item_description(self, item):
-        return item.summary
+        # The summary is plain text; description and Atom summary are read as HTML.
+        return escape(xml_text(item.summary))
 
     def item_pubdate(self, item):
         return item.published_at
 
+    def item_updateddate(self, item):
+        return item.updated_at
 
-class LatestAtomFeed(LatestRssFeed):
-    feed_type = Atom1Feed
+    def item_guid(self, item):
+        # A tag URI (RFC 4151) from the configured site, not the host of this request.
+        authority = urlsplit(settings.SITE_URL).hostname or "localhost"
+        return f"tag:{authority},{site_date(item.created_at).isoformat()}:article-{item.pk}"
+
+    def item_categories(self, item):
+        return [t.name for t in item.tags.all()] + [c.name for c in item.categories.all()]
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body_html, "authors": [a.name for a in item.ordered_authors]}
 
 
-class TagRssFeed(LatestRssFeed):
+class LatestRssFeed(ArticleFeed):
+    pass
+
+
+class LatestAtomFeed(ArticleFeed):
+    feed_type = FullContentAtomFeed
+
+
+class TagRssFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
-
-    def items(self, obj):
-        return super().items().filter(tags=obj) if False else (
-            Article.objects.published().filter(tags=obj).with_listing_data()[:20]
+        # Tags come into being with articles: one used only by drafts is not public yet.
+        public = TaggedArticle.objects.filter(
+            tag=OuterRef("pk"), content_object__in=Article.objects.published()
         )
+        return get_object_or_404(Tag.objects.filter(Exists(public)), slug=slug)
+
+    def articles(self, obj):
+        return super().articles(obj).filter(tags=obj)
+
+    def title(self, obj):
+        return _("%(site)s — Tag: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
 
 
 class TagAtomFeed(TagRssFeed):
-    feed_type = Atom1Feed
+    feed_type = FullContentAtomFeed
 
 
-class CategoryRssFeed(LatestRssFeed):
+class CategoryRssFeed(ArticleFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Category, slug=slug)
 
-    def items(self, obj):
-        return Article.objects.published().filter(categories=obj).with_listing_data()[:20]
+    def articles(self, obj):
+        return super().articles(obj).filter(categories=obj)
+
+    def title(self, obj):
+        return _("%(site)s — Category: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
 
 
 class CategoryAtomFeed(CategoryRssFeed):
-    feed_type = Atom1Feed
+    feed_type = FullContentAtomFeed
 
 
-class AuthorRssFeed(LatestRssFeed):
+class AuthorRssFeed(ArticleFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 
-    def items(self, obj):
-        return Article.objects.published().filter(authors=obj).with_listing_data()[:20]
+    def articles(self, obj):
+        return super().articles(obj).filter(authors=obj)
+
+    def title(self, obj):
+        return _("%(site)s — Author: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
+
+    def link(self, obj):
+        return obj.get_absolute_url()
 
 
 class AuthorAtomFeed(AuthorRssFeed):
-    feed_type = Atom1Feed
+    feed_type = FullContentAtomFeed

@@ -1,14 +1,29 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from articles.editor import EditorImageUploadView, EditorPreviewView
+from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     # Not markdownx's own urls.py: its endpoints are open to anyone and trust uploaded names.
     path("markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),
     path("markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("", include("articles.urls")),
 ]
 
