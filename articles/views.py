@@ -1,74 +1,205 @@
 """Public pages: thin generic views over Article.objects.published()."""
 
+import datetime
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
+from taggit.models import Tag
 
-from .models import Article, Author, Category
+from . import reading, seo
+from .models import Article, ArticleAuthor, Author, Category
 
 
-class PublishedMixin:
+def public_cards():
+    """Public articles as list cards show them: byline and tags, without the heavy text columns."""
+    return (
+        Article.objects.published()
+        .defer("body", "body_html", "front_matter")
+        .prefetch_related(
+            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")), "tags"
+        )
+    )
+
+
+def with_public_count(queryset, relation):
+    """Annotate how many public articles each row has: the only count a reader may see."""
+    public = Q(**{f"{relation}__in": Article.objects.published()})
+    return queryset.annotate(public_count=Count(relation, filter=public))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count by a query the page has already made."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
+class ArticleListView(ListView):
+    """The home page: the latest public articles, ten to a page."""
+
+    paginate_by = 10
+    title = ""
+    description = _("The latest articles.")
+
     def get_queryset(self):
+        return public_cards()
+
+    def get_title(self):
+        return self.title
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(title=self.get_title(), **kwargs)
+        context["meta"] = seo.listing_meta(self.request, context["title"], str(self.description))
+        return context
+
+
+class EmptyIs404Mixin:
+    """An archive without public articles is no page; the paginator's count tells, no extra query."""
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page=False, **kwargs)
+
+
+class ObjectArchiveView(ArticleListView):
+    """The public articles of one tag, category or author; 404 unless it has some."""
+
+    archive_model = None
+    article_field = None  # Article's relation to archive_model
+    reverse_field = None  # archive_model's relation to Article
+    title_format = None
+
+    def get(self, request, *args, **kwargs):
+        objects = with_public_count(self.archive_model.objects.all(), self.reverse_field)
+        self.archive = get_object_or_404(objects, slug=self.kwargs["slug"], public_count__gt=0)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.article_field: self.archive})
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The heading's query counted the articles already.
+        return CountedPaginator(queryset, per_page, count=self.archive.public_count, **kwargs)
+
+    def get_title(self):
+        return self.title_format % {"name": self.archive.name}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive=self.archive, **kwargs)
+
+
+class TagArticleListView(ObjectArchiveView):
+    archive_model = Tag
+    article_field, reverse_field = "tags", "article"
+    title_format = _("Tag: %(name)s")
+    description = _("Articles tagged with this tag.")
+    template_name = "articles/tag_archive.html"
+
+
+class CategoryArticleListView(ObjectArchiveView):
+    archive_model = Category
+    article_field, reverse_field = "categories", "articles"
+    title_format = _("Category: %(name)s")
+    description = _("Articles in this category.")
+    template_name = "articles/category_archive.html"
+
+
+class AuthorArticleListView(ObjectArchiveView):
+    archive_model = Author
+    article_field, reverse_field = "authors", "articles"
+    title_format = _("Articles by %(name)s")
+    description = _("Articles by this author.")
+    template_name = "articles/author_archive.html"
+
+
+class ArticleYearArchiveView(EmptyIs404Mixin, ArticleListView):
+    description = _("Articles published this year.")
+
+    def get_queryset(self):
+        return super().get_queryset().filter(pub_date__year=self.kwargs["year"])
+
+    def get_title(self):
+        return _("Articles of %(year)d") % {"year": self.kwargs["year"]}
+
+
+class ArticleMonthArchiveView(ArticleYearArchiveView):
+    description = _("Articles published this month.")
+
+    def get_queryset(self):
+        if not 1 <= self.kwargs["month"] <= 12:
+            raise Http404(_("There is no such month."))
+        return super().get_queryset().filter(pub_date__month=self.kwargs["month"])
+
+    def get_title(self):
+        month = datetime.date(self.kwargs["year"], self.kwargs["month"], 1)
+        return _("Articles of %(month)s") % {"month": date_format(month, "YEAR_MONTH_FORMAT")}
+
+
+class TagIndexView(ArticleListView):
+    """Every tag of at least one public article, with its count of public articles."""
+
+    paginate_by = None
+    template_name = "articles/tag_index.html"
+    context_object_name = "tags"
+    title = _("Tags")
+    description = _("Every tag, with how many articles carry it.")
+
+    def get_queryset(self):
+        tags = with_public_count(Tag.objects.all(), "article")
+        return tags.filter(public_count__gt=0).order_by("name")
+
+
+class ArticleDetailView(DetailView):
+    """One article. Staff who may change articles also see drafts and scheduled ones, unindexed."""
+
+    def get_queryset(self):
+        if self.request.user.has_perm("articles.change_article"):
+            return Article.objects.with_listing_data()
         return Article.objects.published().with_listing_data()
 
-
-class ArticleListView(PublishedMixin, ListView):
-    paginate_by = 10
-
-
-class ArticleDetailView(PublishedMixin, DetailView):
     def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        return get_object_or_404(
-            queryset,
-            pub_date__year=self.kwargs["year"],
-            pub_date__month=self.kwargs["month"],
-            pub_date__day=self.kwargs["day"],
-            slug=self.kwargs["slug"],
+        try:
+            day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
+        except ValueError as exc:
+            raise Http404(_("There is no such date.")) from exc
+        return get_object_or_404(self.get_queryset(), pub_date=day, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        preview = not article.is_published()
+        tags = list(article.tags.all())
+        return super().get_context_data(
+            preview=preview,
+            tags=tags,
+            toc=reading.table_of_contents(article.body_html),
+            around=reading.articles_around(article, [tag.pk for tag in tags]),
+            updated=reading.was_updated(article),
+            reading_time=reading.reading_time_label(article),
+            meta=seo.article_meta(article, preview=preview),
+            **kwargs,
         )
 
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if context["preview"]:
+            # A draft must never sit in a shared cache where a reader could be served it.
+            add_never_cache_headers(response)
+        return response
 
-class DraftDetailView(DetailView):
-    """A dateless draft, for staff who may change it."""
+
+class DraftDetailView(ArticleDetailView):
+    """Any article by id, for staff: the only address of a draft that has no date yet."""
 
     def get_queryset(self):
         if self.request.user.has_perm("articles.change_article"):
             return Article.objects.with_listing_data()
         return Article.objects.none()
 
-
-class AuthorArticleListView(ArticleListView):
-    def get_queryset(self):
-        self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(authors=self.author)
-
-
-class CategoryArticleListView(ArticleListView):
-    def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(categories=self.category)
-
-
-class TagArticleListView(ArticleListView):
-    def get_queryset(self):
-        return super().get_queryset().filter(tags__slug=self.kwargs["slug"])
-
-
-class ArticleYearArchiveView(ListView):
-    paginate_by = 10
-
-    def get_queryset(self):
-        return Article.objects.published().with_listing_data().filter(pub_date__year=self.kwargs["year"])
-
-
-class ArticleMonthArchiveView(ArticleYearArchiveView):
-    def get_queryset(self):
-        return super().get_queryset().filter(pub_date__month=self.kwargs["month"])
-
-
-class TagIndexView(ListView):
-    template_name = "articles/tag_index.html"
-
-    def get_queryset(self):
-        from taggit.models import Tag
-
-        return Tag.objects.all()
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])

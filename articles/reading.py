@@ -1,0 +1,110 @@
+"""What an article page shows beside its body: contents, related and neighbouring articles."""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Count, Q, Value
+from django.utils.translation import ngettext, override
+
+from .models import Article, site_date
+from .text import html_to_text
+
+RELATED_COUNT = 4
+# A long article gets a table of contents: one with fewer headings is read without one.
+TOC_MIN_HEADINGS = 3
+# An edit within this time of publication is the launch itself, not an update worth showing.
+UPDATE_GRACE = timedelta(hours=1)
+
+_HEADING = re.compile(r'<h([23])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL | re.IGNORECASE)
+
+
+@dataclass
+class Heading:
+    level: int
+    id: str
+    text: str
+
+
+def table_of_contents(body_html, minimum=TOC_MIN_HEADINGS):
+    """The h2/h3 headings of stored HTML that carry ids, when there are at least `minimum`."""
+    headings = [
+        Heading(int(level), html.unescape(anchor), html_to_text(inner))
+        for level, anchor, inner in _HEADING.findall(body_html)
+    ]
+    return headings if len(headings) >= minimum else []
+
+
+def was_updated(article):
+    """True when the last update is worth telling: another day, or materially later."""
+    if article.published_at is None or article.updated_at is None:
+        return False
+    return (
+        site_date(article.updated_at) != site_date(article.published_at)
+        or article.updated_at - article.published_at >= UPDATE_GRACE
+    )
+
+
+def reading_time_label(article):
+    """ "6分で読めます" or "6 min read": in the article's own language, not the visitor's."""
+    with override(article.language):
+        return ngettext("%(minutes)d min read", "%(minutes)d min read", article.reading_time) % {
+            "minutes": article.reading_time
+        }
+
+
+@dataclass
+class Around:
+    related: list = field(default_factory=list)
+    older: Article | None = None
+    newer: Article | None = None
+
+
+def articles_around(article, tag_ids):
+    """Related public articles (most shared tags first) and the public neighbours, in one query.
+
+    Each candidate set is a LIMITed subquery; the outer query counts shared tags again, so the
+    related ones are the top rows with any shared tag and the neighbours the nearest by time.
+    """
+    public = Article.objects.published().exclude(pk=article.pk)
+    wanted = Q(pk__in=[])
+    if article.published_at is not None:
+        at, pk = article.published_at, article.pk
+        older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
+        newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        wanted |= Q(pk__in=older.order_by("-published_at", "-pk").values("pk")[:1])
+        wanted |= Q(pk__in=newer.order_by("published_at", "pk").values("pk")[:1])
+    if tag_ids:
+        related = (
+            public.filter(tags__in=tag_ids)
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "-published_at", "-pk")
+        )
+        wanted |= Q(pk__in=related.values("pk")[:RELATED_COUNT])
+        shared = Count("tagged_items", filter=Q(tagged_items__tag__in=tag_ids))
+    else:
+        shared = Value(0)
+    rows = list(
+        public.filter(wanted)
+        .annotate(shared=shared)
+        .only("title", "slug", "pub_date", "published_at", "language")
+    )
+    related = sorted(
+        (row for row in rows if row.shared),
+        key=lambda row: (-row.shared, -row.published_at.timestamp(), -row.pk),
+    )[:RELATED_COUNT]
+    around = Around(related=related)
+    if article.published_at is not None:
+        key = (article.published_at, article.pk)
+        around.older = max(
+            (r for r in rows if (r.published_at, r.pk) < key),
+            key=lambda r: (r.published_at, r.pk),
+            default=None,
+        )
+        around.newer = min(
+            (r for r in rows if (r.published_at, r.pk) > key),
+            key=lambda r: (r.published_at, r.pk),
+            default=None,
+        )
+    return around

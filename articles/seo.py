@@ -1,0 +1,157 @@
+"""What search engines and link previews read: titles, descriptions, canonical URLs, JSON-LD."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from .text import truncate
+
+DESCRIPTION_LENGTH = 120
+OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
+
+# The same escapes as Django's json_script: "</script>" in a title cannot end the element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def absolute(url):
+    """An absolute URL on this site (settings.SITE_URL); URLs that already have a scheme pass."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    return settings.SITE_URL + (url if url.startswith("/") else f"/{url}")
+
+
+def describe(text):
+    """A meta description: ~120 characters, cut by character for Japanese, by word otherwise."""
+    return truncate(text or "", DESCRIPTION_LENGTH)
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> element that no string in the data can break out of."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{payload}</script>')
+
+
+@dataclass
+class PageMeta:
+    """The head of one page: <title>, description, canonical URL, Open Graph and JSON-LD."""
+
+    title: str
+    url: str
+    description: str = ""
+    type: str = "website"
+    image: str = ""
+    language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
+    noindex: bool = False
+    json_ld: list = field(default_factory=list)
+
+    @property
+    def full_title(self):
+        return f"{self.title} | {settings.SITE_NAME}" if self.title else settings.SITE_NAME
+
+    @property
+    def locale(self):
+        return OG_LOCALES.get(self.language, "ja_JP")
+
+    @property
+    def json_ld_scripts(self):
+        return mark_safe("".join(json_ld_script(data) for data in self.json_ld))
+
+
+def listing_meta(request, title, description=""):
+    """A list page's head: its own path as canonical, with the page number after page 1."""
+    url = request.path
+    page = request.GET.get("page", "")
+    if page.isdigit() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return PageMeta(title=title, url=absolute(url), description=describe(description))
+
+
+def _front_matter(article, key):
+    front_matter = article.front_matter
+    return front_matter.get(key) if isinstance(front_matter, dict) else None
+
+
+def _canonical(article):
+    canonical = _front_matter(article, "canonical_url")
+    if isinstance(canonical, str) and canonical.startswith(("http://", "https://")):
+        return canonical
+    return absolute(article.get_absolute_url())
+
+
+def _wants_noindex(article):
+    robots = _front_matter(article, "robots") or ""
+    if isinstance(robots, list | tuple):
+        robots = ",".join(map(str, robots))
+    return "noindex" in str(robots).lower()
+
+
+def article_meta(article, *, preview=False):
+    """An article page's head; staff previews of unpublished articles are never indexed."""
+    url = _canonical(article)
+    image = absolute(article.image)
+    return PageMeta(
+        title=article.title,
+        url=url,
+        description=describe(article.description or article.summary),
+        type="article",
+        image=image,
+        language=article.language,
+        noindex=preview or _wants_noindex(article),
+        json_ld=[news_article(article, url, image), breadcrumbs(article)],
+    )
+
+
+def _local_iso(moment):
+    # The same ISO 8601 form, in the site's time zone, as the page's <time datetime>.
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def _person(author):
+    return {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+
+
+def news_article(article, url, image):
+    """schema.org NewsArticle for one article."""
+    published = article.published_at
+    modified = max(filter(None, [published, article.updated_at]), default=None)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "description": describe(article.description or article.summary),
+        "inLanguage": article.language,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "datePublished": _local_iso(published),
+        "dateModified": _local_iso(modified),
+        "author": [_person(author) for author in article.ordered_authors]
+        or [{"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}],
+        "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
+    }
+    if image:
+        data["image"] = [image]
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    return data
+
+
+def breadcrumbs(article):
+    """schema.org BreadcrumbList: Home > first category > article."""
+    trail = [(settings.SITE_NAME, absolute(reverse("articles:home")))]
+    categories = list(article.categories.all())
+    if categories:
+        trail.append((categories[0].name, absolute(categories[0].get_absolute_url())))
+    trail.append((article.title, absolute(article.get_absolute_url())))
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": item}
+            for i, (name, item) in enumerate(trail, start=1)
+        ],
+    }

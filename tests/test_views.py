@@ -1,0 +1,294 @@
+"""The home page and the article page: what a reader sees, and what only editors may see."""
+
+import datetime
+from datetime import timedelta
+from urllib.parse import quote
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from articles.models import Article
+
+from .factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
+
+pytestmark = pytest.mark.django_db
+
+TOKYO = datetime.timezone(timedelta(hours=9))
+
+
+def text(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def reader(client, django_user_model):
+    """Logged in, even staff, but without the right to change articles."""
+    user = django_user_model.objects.create_user("reader", password="x", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+# The home page
+
+
+def test_home_lists_the_latest_public_articles_ten_to_a_page(client):
+    start = timezone.now() - timedelta(days=30)
+    for day in range(12):
+        make_article(f"Day {day:02d}", published_at=start + timedelta(days=day))
+    first, second = text(client.get("/")), text(client.get("/?page=2"))
+    assert "Day 11" in first and "Day 02" in first and "Day 01" not in first
+    assert first.index("Day 11") < first.index("Day 10")
+    assert "Day 01" in second and "Day 00" in second and "Day 02" not in second
+
+
+def test_a_card_shows_title_link_date_authors_tags_and_summary(client):
+    author = make_author("山田花子")
+    article = make_article(
+        "カードの記事",
+        published_at=datetime.datetime(2025, 9, 7, 10, 0, tzinfo=TOKYO),
+        excerpt="要約の文です。",
+        tags=["AI人材"],
+        authors=[author],
+    )
+    page = text(client.get("/"))
+    assert f'<a href="{article.get_absolute_url()}">カードの記事</a>' in page
+    assert '<time datetime="2025-09-07T10:00:00+09:00">2025年9月7日</time>' in page
+    assert f'href="{author.get_absolute_url()}" rel="author">山田花子</a>' in page
+    assert 'href="/tags/ai%E4%BA%BA%E6%9D%90/" rel="tag">AI人材</a>' in page
+    assert "要約の文です。" in page
+
+
+def test_an_empty_home_page_is_calm(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "公開された記事はまだありません。" in text(response)
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "99999", "1.5", ""])
+def test_bad_page_numbers_are_404_or_the_first_page_never_500(client, page):
+    for _ in range(11):
+        make_article()
+    response = client.get("/", {"page": page})
+    assert response.status_code in (200, 404)
+    if page in ("abc", "0", "-1", "99999", "1.5"):
+        assert response.status_code == 404
+
+
+def test_page_links_keep_the_rest_of_the_query_string(client):
+    for _ in range(21):
+        make_article()
+    page = text(client.get("/?page=2&utm_source=x"))
+    assert 'href="?page=3&amp;utm_source=x"' in page or 'href="?utm_source=x&amp;page=3"' in page
+    assert 'rel="prev" href="/?utm_source=x"' in page
+
+
+# The article page
+
+
+def test_article_urls_take_unicode_slugs_raw_or_percent_encoded(client):
+    article = make_article(
+        "日本語", slug="日本語の記事", published_at=datetime.datetime(2025, 9, 7, 9, tzinfo=TOKYO)
+    )
+    assert article.get_absolute_url() == f"/2025/09/07/{quote('日本語の記事')}/"
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert client.get("/2025/09/07/日本語の記事/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/2025/09/08/x/", "/2025/02/30/x/", "/2025/13/01/x/"])
+def test_a_wrong_or_impossible_date_is_404(client, path):
+    make_article(slug="x", published_at=datetime.datetime(2025, 9, 7, 9, tzinfo=TOKYO))
+    assert client.get(path).status_code == 404
+
+
+def test_the_date_in_the_url_and_on_the_page_is_the_site_time_zone(client):
+    # 16:30 UTC on the 6th is 01:30 on the 7th in Tokyo.
+    at = datetime.datetime(2025, 9, 6, 16, 30, tzinfo=datetime.UTC)
+    article = make_article("深夜の記事", slug="late", published_at=at)
+    assert article.get_absolute_url() == "/2025/09/07/late/"
+    page = text(client.get("/2025/09/07/late/"))
+    assert '<time datetime="2025-09-07T01:30:00+09:00">2025年9月7日</time>' in page
+
+
+def test_the_article_page_shows_title_byline_in_order_categories_tags_and_body(client):
+    first, second = make_author("Zed Writer"), make_author("Amy Writer")
+    category = make_category("経済")
+    article = make_article(
+        "The title",
+        body="Some **bold** words.",
+        authors=[first, second],
+        categories=[category],
+        tags=["python", "AI人材"],
+    )
+    page = text(client.get(article.get_absolute_url()))
+    assert '<h1 class="article-title">The title</h1>' in page
+    assert page.index(">Zed Writer</a>") < page.index(">Amy Writer</a>")
+    assert f'href="{first.get_absolute_url()}" rel="author"' in page
+    assert f'href="{category.get_absolute_url()}">経済</a>' in page
+    assert 'href="/tags/python/" rel="tag">python</a>' in page
+    assert "<strong>bold</strong>" in page
+
+
+def _set_updated(article, moment):
+    Article.objects.filter(pk=article.pk).update(updated_at=moment)
+
+
+def test_the_update_date_shows_only_when_it_tells_something(client):
+    at = datetime.datetime(2025, 9, 7, 9, tzinfo=TOKYO)
+    same = make_article(slug="same", published_at=at)
+    _set_updated(same, at + timedelta(minutes=10))
+    later = make_article(slug="later", published_at=at)
+    _set_updated(later, at + timedelta(days=2))
+    assert 'class="updated"' not in text(client.get(same.get_absolute_url()))
+    page = text(client.get(later.get_absolute_url()))
+    assert '更新 <time datetime="2025-09-09T09:00:00+09:00">2025年9月9日</time>' in page
+
+
+def test_reading_time_is_written_in_the_article_language(client):
+    japanese = make_article("長い記事", language="ja", body="あ" * 2600)
+    english = make_article("Long read", language="en", body="word " * 1100)
+    assert japanese.reading_time == english.reading_time == 6
+    assert "6分で読めます" in text(client.get(japanese.get_absolute_url()))
+    assert "6 min read" in text(client.get(english.get_absolute_url()))
+
+
+def test_the_html_lang_follows_the_article_language(client):
+    english = make_article("English", language="en")
+    assert '<html lang="en">' in text(client.get(english.get_absolute_url()))
+    assert '<html lang="ja">' in text(client.get("/"))
+
+
+LONG = "## はじめに\n\n本文。\n\n## 詳細分析\n\n### 背景 & 経緯\n\n本文。\n\n## まとめ\n\n終わり。"
+
+
+def test_a_long_article_gets_a_table_of_contents_from_its_headings(client):
+    article = make_article("目次のある記事", body=LONG)
+    page = text(client.get(article.get_absolute_url()))
+    assert '<nav class="toc"' in page
+    assert '<li class="toc-h2"><a href="#詳細分析">詳細分析</a></li>' in page
+    assert '<li class="toc-h3"><a href="#背景-経緯">背景 &amp; 経緯</a></li>' in page
+    assert 'id="詳細分析"' in page
+
+
+def test_a_short_article_has_no_table_of_contents(client):
+    article = make_article("短い記事", body="## 一つ\n\n本文。\n\n## 二つ\n\n本文。")
+    assert '<nav class="toc"' not in text(client.get(article.get_absolute_url()))
+
+
+def test_related_articles_share_the_most_tags_and_are_public(client):
+    article = make_article("Centre", tags=["a", "b", "c"])
+    three = make_article("Shares three", tags=["a", "b", "c"])
+    two = make_article("Shares two", tags=["a", "b"])
+    for n in range(3):
+        make_article(f"Shares one {n}", tags=["c"])
+    make_article("Shares none", tags=["z"])
+    make_draft("Draft sharing all", tags=["a", "b", "c"])
+    make_article("Future sharing all", tags=["a", "b", "c"], published_at=tomorrow())
+    page = text(client.get(article.get_absolute_url()))
+    related = page[page.index('class="related"') : page.index("</aside>")]
+    assert related.index(three.title) < related.index(two.title) < related.index("Shares one")
+    assert related.count("<li") == 4
+    assert "Shares none" not in related
+    assert "Draft sharing all" not in page and "Future sharing all" not in page
+
+
+def test_previous_and_next_skip_drafts_and_scheduled_articles(client):
+    now = timezone.now()
+    older = make_article("Older public", published_at=now - timedelta(days=5))
+    make_draft("Draft between", published_at=now - timedelta(days=4))
+    article = make_article("Middle", published_at=now - timedelta(days=3))
+    newer = make_article("Newer public", published_at=now - timedelta(days=1))
+    make_article("Scheduled", published_at=tomorrow())
+    page = text(client.get(article.get_absolute_url()))
+    assert f'rel="prev" href="{older.get_absolute_url()}"' in page
+    assert f'rel="next" href="{newer.get_absolute_url()}"' in page
+    assert "Draft between" not in page and "Scheduled" not in page
+    last = text(client.get(newer.get_absolute_url()))
+    assert 'rel="next"' not in last
+
+
+# Drafts, scheduled articles and the editors' preview
+
+
+@pytest.fixture
+def hidden():
+    return [
+        make_draft("Secret draft", published_at=yesterday(), tags=["shared"]),
+        make_article("Secret future", published_at=tomorrow(), tags=["shared"]),
+    ]
+
+
+def test_drafts_and_scheduled_articles_are_404_for_anonymous_readers(client, hidden):
+    for article in hidden:
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert client.get(f"/drafts/{article.pk}/").status_code == 404
+
+
+def test_drafts_are_404_for_logged_in_users_without_the_permission(client, reader, hidden):
+    for article in hidden:
+        assert client.get(article.get_absolute_url()).status_code == 404
+        assert client.get(f"/drafts/{article.pk}/").status_code == 404
+
+
+def test_editors_preview_drafts_with_a_banner_noindex_and_no_cache(client, editor, hidden):
+    undated = make_draft("Undated draft", published_at=None, slug="undated")
+    assert undated.get_absolute_url() == f"/drafts/{undated.pk}/"
+    for article in [*hidden, undated]:
+        response = client.get(article.get_absolute_url())
+        assert response.status_code == 200
+        page = text(response)
+        assert 'class="preview-banner"' in page
+        assert '<meta name="robots" content="noindex">' in page
+        cache = response["Cache-Control"]
+        for directive in ("no-cache", "no-store", "must-revalidate", "private"):
+            assert directive in cache
+
+
+def test_editors_see_public_articles_without_the_banner(client, editor):
+    article = make_article("Public")
+    response = client.get(article.get_absolute_url())
+    assert 'class="preview-banner"' not in text(response)
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_draft_sweep_no_public_page_mentions_a_hidden_article(client):
+    author, category = make_author("Sweep Author"), make_category("Sweep")
+    common = {"tags": ["sweep", "AI人材"], "authors": [author], "categories": [category]}
+    at = timezone.now() - timedelta(hours=2)
+    public = make_article("Visible article", published_at=at, **common)
+    make_draft("Hidden draft", published_at=at - timedelta(hours=1), **common)
+    make_article("Hidden future", published_at=timezone.now() + timedelta(days=3), **common)
+    day = public.pub_date
+    paths = [
+        "/",
+        "/?page=1",
+        "/tags/",
+        "/tags/sweep/",
+        "/tags/ai%E4%BA%BA%E6%9D%90/",
+        category.get_absolute_url(),
+        author.get_absolute_url(),
+        f"/{day.year}/",
+        f"/{day.year}/{day.month:02d}/",
+        public.get_absolute_url(),
+        "/no-such-page/",
+        "/feed/",
+        "/feed/atom/",
+        "/tags/sweep/feed/",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        body = text(response)
+        assert "Hidden draft" not in body, path
+        assert "Hidden future" not in body, path
+    assert "Visible article" in text(client.get("/"))
+    # Counts too: the tag's count is of public articles only.
+    assert "1件の記事" in text(client.get("/tags/"))
