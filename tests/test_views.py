@@ -292,3 +292,55 @@ def test_draft_sweep_no_public_page_mentions_a_hidden_article(client):
     assert "Visible article" in text(client.get("/"))
     # Counts too: the tag's count is of public articles only.
     assert "1件の記事" in text(client.get("/tags/"))
+
+
+# Query counts: fixed per page, whatever the number of articles, tags, authors and categories
+
+
+def _populate(count):
+    authors = [make_author(f"Writer {n}") for n in range(3)]
+    categories = [make_category(f"Desk {n}") for n in range(2)]
+    start = timezone.now() - timedelta(days=count + 1)
+    articles = [
+        make_article(
+            f"Counted {n}",
+            published_at=start + timedelta(hours=n),
+            tags=["shared", f"own-{n}", f"pair-{n // 2}"],
+            authors=authors,
+            categories=categories,
+        )
+        for n in range(count)
+    ]
+    make_draft("Uncounted draft", tags=["shared"], authors=authors, categories=categories)
+    return articles, authors[0], categories[0]
+
+
+def _public_pages(count):
+    articles, author, category = _populate(count)
+    day = articles[-1].pub_date
+    return {
+        "/": 4,  # count, page, bylines with authors, tags
+        "/?page=2" if count > 10 else "/?page=1": 4,
+        "/tags/": 1,  # tags annotated with their public count
+        "/tags/shared/": 4,  # the tag with its count, page, bylines, tags
+        category.get_absolute_url(): 4,
+        author.get_absolute_url(): 4,
+        f"/{day.year}/": 4,
+        f"/{day.year}/{day.month:02d}/": 4,
+        # article, bylines, categories, tags, related and neighbours
+        articles[count // 2].get_absolute_url(): 5,
+        "/no-such-page/": 2,  # the latest articles on the 404 page, the old-path lookup
+    }
+
+
+@pytest.mark.parametrize("count", [3, 12])
+def test_every_public_page_makes_a_fixed_number_of_queries(
+    client, count, django_assert_num_queries, settings
+):
+    middleware = "articles.middleware.ArticleRedirectMiddleware"
+    if middleware not in settings.MIDDLEWARE:  # until settings.py lists it
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, middleware]
+    for path, queries in _public_pages(count).items():
+        with django_assert_num_queries(queries):
+            response = client.get(path)
+        assert response.status_code in (200, 404), path

@@ -22,4 +22,4 @@ def site_language():
 @register.simple_tag
 def latest_articles(count=5):
     """The latest public articles, titles and dates only (the 404 page's suggestions)."""
-    return Article.objects.published().only("title", "slug", "pub_date", "published_at")[:count]
+    return Article.objects.published().only("title", "slug", "pub_date", "published_at", "language")[:count]

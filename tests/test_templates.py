@@ -1,0 +1,197 @@
+"""Every page is valid HTML5 with landmarks, a skip link, feed links; the stylesheet suits Japanese."""
+
+import re
+from pathlib import Path
+
+import html5lib
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import NoReverseMatch, reverse
+
+from .factories import make_article, make_author, make_category, make_draft
+
+pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
+CSS = (ROOT / "static" / "css" / "site.css").read_text()
+
+BODY = """## はじめに
+
+日本語の本文です。長いURL https://example.com/a/very/long/path/that/does/not/fit/on/a/phone/screen
+も折り返します。
+
+## 表
+
+| 項目 | 値 | 備考 |
+|:-----|---:|------|
+| 売上 | 100 | 前年比[^1] |
+
+## コード
+
+```python
+print("こんにちは")
+```
+
+### 画像
+
+![図](/media/uploads/figure.png "図1")
+
+> 引用です。
+
+- [x] 完了
+- [ ] 未完了
+
+[^1]: 注記です。
+"""
+
+
+@pytest.fixture
+def pages():
+    author, category = make_author("山田太郎"), make_category("経済")
+    article = make_article(
+        "検証用の記事", body=BODY, tags=["AI人材", "python"], authors=[author], categories=[category]
+    )
+    make_article("もう一つ", tags=["python"], authors=[author], categories=[category])
+    day = article.pub_date
+    return {
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "tag index": "/tags/",
+        "tag": "/tags/ai%E4%BA%BA%E6%9D%90/",
+        "category": category.get_absolute_url(),
+        "author": author.get_absolute_url(),
+        "year": f"/{day.year}/",
+        "month": f"/{day.year}/{day.month:02d}/",
+        "not found": "/no-such-page/",
+    }
+
+
+def parse_strictly(content):
+    """html5lib's strict parser raises on any HTML5 parse error."""
+    return html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(content)
+
+
+def test_every_page_type_is_valid_html5(client, pages):
+    for name, path in pages.items():
+        response = client.get(path)
+        assert response.status_code in (200, 404), name
+        parse_strictly(response.content)
+
+
+def test_a_staff_preview_is_valid_html5(client, django_user_model):
+    user = django_user_model.objects.create_user("editor", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="change_article"))
+    client.force_login(user)
+    draft = make_draft("下書き", body=BODY, published_at=None)
+    parse_strictly(client.get(draft.get_absolute_url()).content)
+
+
+def test_the_500_page_is_valid_plain_html_without_template_logic():
+    source = (ROOT / "templates" / "500.html").read_text()
+    assert "{%" not in source and "{{" not in source
+    parse_strictly(source)
+    assert '<html lang="ja">' in source
+
+
+def test_pages_have_landmarks_a_skip_link_and_one_h1(client, pages):
+    for name, path in pages.items():
+        tree = parse_strictly(client.get(path).content)
+        body = tree.find("body")
+        skip = body.find("a")
+        assert skip.get("class") == "skip-link", name
+        target = skip.get("href").lstrip("#")
+        assert tree.find(f".//main[@id='{target}']") is not None, name
+        for landmark in ("header", "nav", "main", "footer"):
+            assert tree.find(f".//{landmark}") is not None, (name, landmark)
+        assert len(tree.findall(".//h1")) == 1, name
+
+
+def test_every_page_advertises_the_site_feeds(client, pages):
+    for name, path in pages.items():
+        page = client.get(path).content.decode()
+        assert '<link rel="alternate" type="application/rss+xml"' in page, name
+        assert 'href="/feed/"' in page and 'href="/feed/atom/"' in page, name
+
+
+def test_the_header_links_home_tags_and_feeds(client, pages, settings):
+    settings.SITE_NAME = "テスト新聞"
+    page = client.get("/").content.decode()
+    header = page[page.index('<header class="site-header">') : page.index("</header>")]
+    assert '<a class="site-name" href="/">テスト新聞</a>' in header
+    assert 'href="/tags/"' in header and 'href="/feed/"' in header
+
+
+def test_the_header_has_a_search_box_exactly_when_search_exists(client):
+    try:
+        reverse("articles:search")
+        exists = True
+    except NoReverseMatch:
+        exists = False
+    page = client.get("/").content.decode()
+    header = page[page.index('<header class="site-header">') : page.index("</header>")]
+    assert ('role="search"' in header) == exists
+    # The 404 page always offers one.
+    assert 'role="search"' in client.get("/no-such-page/").content.decode()
+
+
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_lang_is_the_site_language_except_on_article_pages(client, pages, settings, language):
+    settings.LANGUAGE_CODE = language
+    for name, path in pages.items():
+        page = client.get(path).content.decode()
+        # The test article is Japanese: its page says so whatever the site's language.
+        expected = "ja" if name == "article" else language
+        assert f'<html lang="{expected}">' in page, name
+
+
+def test_cards_and_related_links_carry_their_article_language(client):
+    make_article("English card", language="en")
+    assert '<article class="card" lang="en">' in client.get("/").content.decode()
+
+
+# The stylesheet
+
+
+def rule(selector):
+    found = re.search(rf"(?m)^{re.escape(selector)}\s*\{{([^}}]*)\}}", CSS)
+    assert found, selector
+    return found.group(1)
+
+
+def test_body_text_is_set_for_japanese():
+    body = rule("body")
+    assert "font-family: var(--font-body)" in body
+    for font in ('"Hiragino Kaku Gothic ProN"', '"Noto Sans JP"', '"Noto Sans CJK JP"', '"Yu Gothic"'):
+        assert font in CSS
+    line_height = float(re.search(r"line-height: ([\d.]+)", body).group(1))
+    assert 1.8 <= line_height <= 1.9
+    for declaration in ("line-break: strict", "word-break: normal", "overflow-wrap: anywhere"):
+        assert declaration in body
+
+
+def test_palt_is_for_headings_only():
+    assert '"palt"' in rule("h1, h2, h3, h4")
+    assert "palt" not in rule("body")
+
+
+def test_focus_is_visible_and_code_and_tables_scroll():
+    assert "outline: 3px solid" in rule(":focus-visible")
+    assert "overflow-x: auto" in rule("pre")
+    assert "overflow-x: auto" in rule(".article-body table")
+
+
+def test_print_styles_hide_navigation_and_show_link_urls():
+    print_css = CSS[CSS.index("@media print") :]
+    assert ".site-header" in print_css and ".site-footer" in print_css
+    assert 'content: " (" attr(href) ")"' in print_css
+
+
+def test_the_page_needs_no_javascript(client, pages):
+    for path in pages.values():
+        assert "<script" not in client.get(path).content.decode().replace(
+            '<script type="application/ld+json">', ""
+        )
+
+
+def test_static_stylesheet_is_linked(client):
+    assert 'href="/static/css/site.css"' in client.get("/").content.decode()
