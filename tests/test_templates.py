@@ -195,3 +195,25 @@ def test_the_page_needs_no_javascript(client, pages):
 
 def test_static_stylesheet_is_linked(client):
     assert 'href="/static/css/site.css"' in client.get("/").content.decode()
+
+
+def _luminance(hex_colour):
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(foreground, background):
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_text_colours_meet_wcag_aa_contrast():
+    colours = dict(re.findall(r"--([\w-]+): (#[0-9a-fA-F]{6})", CSS))
+    for name in ("text", "muted", "link", "link-visited"):
+        assert contrast(colours[name], "#ffffff") >= 4.5, name
+        assert contrast(colours[name], colours["soft"]) >= 4.5, name
+    assert contrast("#0a4d91", colours["soft"]) >= 4.5  # tag chips
+    assert contrast("#ffffff", colours["link"]) >= 4.5  # the search button
+    assert contrast(colours["focus"], "#ffffff") >= 3  # focus ring: a non-text contrast
+    assert contrast("#1a1a1a", "#fff4ce") >= 4.5  # the draft banner
