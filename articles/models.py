@@ -1,9 +1,12 @@
 """Articles, their bylines, categories and tags, and the one rule for what the public may see."""
 
 import zoneinfo
+from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -89,8 +92,31 @@ class TaggedArticle(TaggedItemBase):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published, and its publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """What the public may see: published, its publication time has come, its withdrawal time not."""
+        now = timezone.now()
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        )
+
+    def in_state(self, state):
+        """Articles whose `Article.state` is `state`, decided in the database with the same rule."""
+        now = timezone.now()
+        published = Q(status=Article.Status.PUBLISHED)
+        if state == Article.State.PUBLISHED:
+            return self.published()
+        if state == Article.State.SCHEDULED:
+            return self.filter(published, Q(published_at__isnull=True) | Q(published_at__gt=now))
+        if state == Article.State.UNPUBLISHED:
+            expired = published & Q(published_at__lte=now, unpublish_at__lte=now)
+            return self.filter(Q(status=Article.Status.UNPUBLISHED) | expired)
+        return self.filter(status=state)
+
+    def owned_by(self, user):
+        """Articles the user created or writes under one of the bylines of."""
+        if user.pk is None:
+            return self.none()  # created_by_id=None would match every article without a creator
+        bylined = ArticleAuthor.objects.filter(author__user_id=user.pk).values("article_id")
+        return self.filter(Q(created_by_id=user.pk) | Q(pk__in=bylined))
 
     def with_listing_data(self):
         """Everything a list of articles shows, in a fixed number of queries."""
@@ -103,8 +129,21 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     class Status(models.TextChoices):
+        """What is stored; "scheduled" is PUBLISHED with a future publication time."""
+
         DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
         PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class State(models.TextChoices):
+        """What editors see: the stored status read against the clock."""
+
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     # Fields whose change is a meaningful edit: it moves updated_at.
     CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
@@ -155,6 +194,12 @@ class Article(models.Model):
             "Readers see the article once it is Published and this time has come; a future time schedules it."
         ),
     )
+    unpublish_at = models.DateTimeField(
+        _("withdrawal time"),
+        null=True,
+        blank=True,
+        help_text=_("Readers stop seeing the article from this time on; empty keeps it public."),
+    )
     pub_date = models.DateField(_("publication date"), null=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(
@@ -165,6 +210,18 @@ class Article(models.Model):
     source_path = models.CharField(
         _("imported from"), max_length=500, null=True, blank=True, unique=True, editable=False
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Bumped by every full save and every workflow transition: a form loaded at an older
+    # version is stale (see ArticleAdminForm).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -174,18 +231,21 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["pub_date", "slug"], name="unique_slug_per_date")]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_public_idx")]
+        permissions = [
+            ("submit_article", _("Can submit articles for review")),
+            ("review_article", _("Can send articles back to their writers")),
+            ("publish_article", _("Can approve, publish, schedule and unpublish articles")),
+            ("edit_any_article", _("Can edit any article in any state")),
+        ]
 
     def __str__(self):
         return self.title
 
     def save(self, *args, **kwargs):
         # Derived columns are computed here once, so no request ever renders Markdown.
-        self.body_html = render_markdown(self.body)
-        self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
-        self.reading_time = reading_minutes(html_to_text(self.body_html))
-        self.pub_date = site_date(self.published_at) if self.published_at else None
-        if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
+        self.derive()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            self.version += 1
         loaded = getattr(self, "_loaded", {})
         if loaded and self.content_changed() and self.updated_at == loaded.get("updated_at"):
             self.updated_at = timezone.now()
@@ -197,6 +257,15 @@ class Article(models.Model):
         if self.pub_date is None:
             return reverse("articles:draft", kwargs={"pk": self.pk})
         return self.url_for(self.pub_date, self.slug)
+
+    def derive(self):
+        """Compute the derived columns (HTML, summary, reading time, date, slug) from the edited ones."""
+        self.body_html = render_markdown(self.body)
+        self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
+        self.reading_time = reading_minutes(html_to_text(self.body_html))
+        self.pub_date = site_date(self.published_at) if self.published_at else None
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -235,14 +304,31 @@ class Article(models.Model):
         return old_path
 
     def is_published(self):
+        """The single-object form of ArticleQuerySet.published()."""
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
     is_published.boolean = True
     is_published.short_description = _("public")
+
+    def state_at(self, now):
+        """The workflow state at a moment, by the same rule as ArticleQuerySet.in_state()."""
+        if self.status != self.Status.PUBLISHED:
+            return self.State(self.status)
+        if self.published_at is None or self.published_at > now:
+            return self.State.SCHEDULED
+        if self.unpublish_at is not None and self.unpublish_at <= now:
+            return self.State.UNPUBLISHED
+        return self.State.PUBLISHED
+
+    @property
+    def state(self):
+        return self.state_at(timezone.now())
 
     @property
     def ordered_authors(self):
@@ -294,3 +380,118 @@ class ArticleRedirect(models.Model):
 
     def __str__(self):
         return self.old_path
+
+
+class Transition(models.Model):
+    """One move of an article through the workflow: who, when, from which state to which, and why."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("article")
+    )
+    name = models.CharField(_("action"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    from_state = models.CharField(_("from"), max_length=20, choices=Article.State.choices)
+    to_state = models.CharField(_("to"), max_length=20, choices=Article.State.choices)
+    note = models.TextField(_("note"), blank=True)
+    scheduled_for = models.DateTimeField(
+        _("scheduled for"), null=True, blank=True, help_text=_("The publication or withdrawal time it set.")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_state} → {self.to_state}"
+
+
+class Revision(models.Model):
+    """A snapshot of an article's content after a save, numbered from 1 per article."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("article")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("saved"), default=timezone.now)
+    data = models.JSONField(_("content"), default=dict)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} #{self.number}"
+
+
+def preview_link_expiry():
+    return timezone.now() + timedelta(days=getattr(settings, "PREVIEW_LINK_DAYS", 7))
+
+
+class PreviewLink(models.Model):
+    """A shareable preview of an unpublished article for people without an account."""
+
+    SALT = "articles.preview-link"
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links", verbose_name=_("article")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=preview_link_expiry)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return str(self.token)
+
+    def get_absolute_url(self):
+        return reverse("preview:shared", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        # Signed, so link ids cannot be guessed or counted through.
+        return signing.dumps(self.pk, salt=self.SALT)
+
+    @classmethod
+    def from_token(cls, token):
+        """The link a token names, or None when the signature is wrong or the link is gone."""
+        try:
+            pk = signing.loads(token, salt=cls.SALT)
+        except signing.BadSignature:
+            return None
+        if not isinstance(pk, int):
+            return None
+        return cls.objects.select_related("article").filter(pk=pk).first()
+
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()
