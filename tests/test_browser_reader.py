@@ -10,7 +10,12 @@ from django.utils import timezone
 
 from .factories import make_article, make_author, make_category
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    # WhiteNoise notes that collectstatic has not run; the live server serves static files itself.
+    pytest.mark.filterwarnings("ignore:No directory at:UserWarning"),
+]
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -132,6 +137,9 @@ def test_a_reader_walks_from_home_to_a_feed(live_server, newsroom, browser, view
     assert page.locator("h1").inner_text() == newsroom.title
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.locator(".toc a").count() == 4
+    # The stylesheet arrived: Japanese line breaking and leading are in force.
+    assert page.evaluate("getComputedStyle(document.body).lineBreak") == "strict"
+    assert "Noto Sans" in page.evaluate("getComputedStyle(document.body).fontFamily")
 
     page.locator(".article-footer .tags a", has_text="AI人材").click()
     walk.visit("tag")

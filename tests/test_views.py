@@ -344,3 +344,19 @@ def test_every_public_page_makes_a_fixed_number_of_queries(
         with django_assert_num_queries(queries):
             response = client.get(path)
         assert response.status_code in (200, 404), path
+
+
+def test_an_english_article_is_labelled_in_english_inside_a_japanese_site(client):
+    article = make_article("English piece", language="en", body="## A\n\nx\n\n## B\n\ny\n\n## C\n\nz")
+    page = text(client.get(article.get_absolute_url()))
+    main = page[page.index("<main") : page.index("</main>")]
+    assert "Contents" in main and "1 min read" in main and "目次" not in main
+    # The site's own navigation stays in the visitor's language, and says which.
+    assert '<header class="site-header" lang="ja">' in page
+    assert '<footer class="site-footer" lang="ja">' in page
+
+
+def test_the_preview_banner_speaks_the_editors_language(client, editor):
+    draft = make_draft("English draft", language="en", published_at=None)
+    page = text(client.get(draft.get_absolute_url()))
+    assert '<p class="preview-banner" role="status" lang="ja"><strong>下書き（非公開）</strong>' in page
