@@ -25,15 +25,24 @@ class Heading:
     level: int
     id: str
     text: str
+    children: list = field(default_factory=list)
 
 
 def table_of_contents(body_html, minimum=TOC_MIN_HEADINGS):
-    """The h2/h3 headings of stored HTML that carry ids, when there are at least `minimum`."""
+    """The h2/h3 headings of stored HTML that carry ids, h3s nested under their h2, if enough of them."""
     headings = [
         Heading(int(level), html.unescape(anchor), html_to_text(inner))
         for level, anchor, inner in _HEADING.findall(body_html)
     ]
-    return headings if len(headings) >= minimum else []
+    if len(headings) < minimum:
+        return []
+    contents = []
+    for heading in headings:
+        if heading.level == 3 and contents and contents[-1].level == 2:
+            contents[-1].children.append(heading)
+        else:
+            contents.append(heading)
+    return contents
 
 
 def was_updated(article):

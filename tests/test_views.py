@@ -173,8 +173,11 @@ def test_a_long_article_gets_a_table_of_contents_from_its_headings(client):
     article = make_article("目次のある記事", body=LONG)
     page = text(client.get(article.get_absolute_url()))
     assert '<nav class="toc"' in page
-    assert '<li class="toc-h2"><a href="#詳細分析">詳細分析</a></li>' in page
-    assert '<li class="toc-h3"><a href="#背景-経緯">背景 &amp; 経緯</a></li>' in page
+    # h3s are listed under their h2.
+    assert (
+        '<li><a href="#詳細分析">詳細分析</a><ol><li><a href="#背景-経緯">背景 &amp; 経緯</a></li></ol></li>'
+        in page
+    )
     assert 'id="詳細分析"' in page
 
 
@@ -362,3 +365,16 @@ def test_the_preview_banner_speaks_the_editors_language(client, editor):
     draft = make_draft("English draft", language="en", published_at=None)
     page = text(client.get(draft.get_absolute_url()))
     assert '<p class="preview-banner" role="status" lang="ja"><strong>下書き（非公開）</strong>' in page
+
+
+def test_the_table_of_contents_reads_ids_and_text_from_stored_html():
+    from articles.reading import table_of_contents
+
+    body = (
+        '<h3 id="lead">Lead</h3><h2>No id</h2><h2 id="a-b">A <code>&lt;b&gt;</code></h2>'
+        '<h3 id="c">C</h3><h4 id="d">D</h4>'
+    )
+    contents = table_of_contents(body)
+    assert [(h.level, h.id, h.text) for h in contents] == [(3, "lead", "Lead"), (2, "a-b", "A <b>")]
+    assert [h.id for h in contents[1].children] == ["c"]
+    assert table_of_contents(body, minimum=4) == []
