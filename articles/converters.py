@@ -19,3 +19,18 @@ class TwoDigit:
 
     def to_url(self, value):
         return f"{int(value):02d}"
+
+
+class Slug:
+    """A slug segment: any characters (Japanese too) but a slash or a control character.
+
+    A NUL byte would reach PostgreSQL, which refuses it with an error; here it is simply no match.
+    """
+
+    regex = r"[^/\x00-\x1f\x7f]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value

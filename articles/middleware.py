@@ -1,9 +1,14 @@
 """Old addresses of articles (imported Jekyll URLs, changed slugs or dates) answered with a 301."""
 
+import re
+
 from django.http import HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 
 from .models import Article, ArticleRedirect
+
+# Paths with control characters are no old address (and PostgreSQL refuses a NUL byte).
+_PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]*")
 
 
 def candidate_paths(path):
@@ -24,7 +29,7 @@ class ArticleRedirectMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 404:
+        if response.status_code != 404 or not _PRINTABLE.fullmatch(request.path_info):
             return response
         redirect = (
             ArticleRedirect.objects.filter(

@@ -116,3 +116,22 @@ def test_candidate_paths_cover_slash_and_encoding():
         "/%E5%8F%A4%E3%81%84/",
     }
     assert candidate_paths("/") == {"/"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tags/%00/",
+        "/tags/%00/feed/",
+        "/2025/09/07/a%00b/",
+        "/categories/%00/",
+        "/authors/x%00/",
+        "/old%00.html",
+        "/2025/09/07/%FF/",
+        "/tags/%FF/",
+        "/tags/a%0Ab/",
+    ],
+)
+def test_control_characters_and_broken_encodings_in_paths_are_404_not_500(client, path):
+    # PostgreSQL refuses NUL bytes: such a path must never reach a query.
+    assert client.get(path).status_code == 404
