@@ -54,9 +54,12 @@ class ArticleListView(ListView):
     def get_title(self):
         return self.title
 
+    def get_description(self):
+        return str(self.description)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(title=self.get_title(), **kwargs)
-        context["meta"] = seo.listing_meta(self.request, context["title"], str(self.description))
+        context["meta"] = seo.listing_meta(self.request, context["title"], self.get_description())
         return context
 
 
@@ -89,6 +92,11 @@ class ObjectArchiveView(ArticleListView):
 
     def get_title(self):
         return self.title_format % {"name": self.archive.name}
+
+    def get_description(self):
+        # A category's description or an author's biography says more than the generic line.
+        own = getattr(self.archive, "description", "") or getattr(self.archive, "bio", "")
+        return own or super().get_description()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.archive, **kwargs)

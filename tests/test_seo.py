@@ -173,3 +173,11 @@ def test_list_pages_have_titles_canonicals_and_website_type(client):
     tag = head(client.get("/tags/python/"))
     assert "<title>タグ「python」 | テスト新聞</title>" in tag
     assert f'<link rel="canonical" href="{SITE}/tags/python/">' in tag
+
+
+def test_category_and_author_pages_describe_themselves(client):
+    category = make_category("経済", description="景気と市場の記事。")
+    author = make_author("佐藤", bio="経済部の記者。")
+    make_article(categories=[category], authors=[author])
+    assert meta(head(client.get(category.get_absolute_url())), "name", "description") == "景気と市場の記事。"
+    assert meta(head(client.get(author.get_absolute_url())), "name", "description") == "経済部の記者。"
