@@ -58,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the final 404 and can answer an article's old path with a 301.
+    "articles.middleware.ArticleRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
