@@ -24,6 +24,9 @@ class HomeSitemap(Sitemap):
 
 
 class ArticleSitemap(Sitemap):
+    # Pages of 5,000 URLs render in a fraction of a second; the index lists them all.
+    limit = 5000
+
     def items(self):
         # Front matter `sitemap: false` (Jekyll's convention) keeps a page out of the sitemap.
         # A plain exclude() would also drop articles without the key: SQL's NULL = false is NULL.
@@ -73,7 +76,7 @@ class AuthorSitemap(ArchiveSitemap):
     articles = "articles"
 
 
-# Sections of the index at /sitemap.xml; each pages itself at 50,000 URLs (?p=2...).
+# Sections of the index at /sitemap.xml; a long section has pages (?p=2...), each in the index.
 SITEMAPS = {
     "home": HomeSitemap,
     "articles": ArticleSitemap,

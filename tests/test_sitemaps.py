@@ -6,6 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import localdate
 
+from articles.sitemaps import ArticleSitemap
+
 from .factories import make_article, make_author, make_category, make_draft, tomorrow
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,18 @@ def test_index_lists_every_section_with_absolute_urls(client):
         f"http://testserver/sitemap-{name}.xml"
         for name in ("home", "articles", "tags", "categories", "authors")
     ]
+
+
+def test_index_lists_each_page_of_a_long_section(client, monkeypatch):
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for _ in range(3):
+        make_article()
+    locations = [
+        loc.text for loc in ET.fromstring(client.get("/sitemap.xml").content).findall("s:sitemap/s:loc", NS)
+    ]
+    assert "http://testserver/sitemap-articles.xml" in locations
+    assert "http://testserver/sitemap-articles.xml?p=2" in locations
+    assert len(section(client, "articles", p=2)) == 1
 
 
 def test_articles_are_listed_with_their_last_edit(client):
