@@ -1,12 +1,22 @@
-"""The editors' tool: articles with the markdownx editor and live preview, authors, categories."""
+"""The editors' tool: the markdownx editor with live preview, the workflow, revisions, previews."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category
+from . import revisions, workflow
+from .forms import ArticleAdminForm, TransitionForm, zone_note
+from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, PreviewLink
 from .services import save_article
+from .workflow import format_moment
 
 
 class BylineInline(admin.TabularInline):
@@ -22,59 +32,426 @@ class RedirectInline(admin.TabularInline):
     verbose_name_plural = _("old URLs (answered with a redirect)")
 
 
+class StateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return Article.State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Article.State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+def bulk_action(action):
+    """The list's bulk form of a workflow action: a confirmation page, then per-article results."""
+
+    def run(modeladmin, request, queryset):
+        return modeladmin.bulk_transition(request, queryset, action)
+
+    run.__name__ = f"transition_{action.name}"
+    return admin.action(description=action.label, permissions=[action.admin_permission])(run)
+
+
 @admin.register(Article)
 class ArticleAdmin(MarkdownxModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title",
-        "status",
-        "published_at",
-        "is_published",
+        "state_column",
+        "published_column",
+        "unpublish_column",
         "byline",
         "reading_time",
-        "updated_at",
+        "updated_column",
     ]
-    list_filter = ["status", "language", "categories", ("published_at", admin.DateFieldListFilter)]
+    list_filter = [StateFilter, "language", "categories", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "slug", "body", "tags__name"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     inlines = [BylineInline, RedirectInline]
-    readonly_fields = ["reading_time", "summary", "created_at", "source_path", "front_matter"]
     list_per_page = 50
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "tags", "categories"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "language"]}),
-        (_("Summary and sharing"), {"fields": ["excerpt", "description", "image", "summary"]}),
-        (
-            _("Record"),
-            {
-                "classes": ["collapse"],
-                "fields": [
-                    "reading_time",
-                    "created_at",
-                    "updated_at",
-                    "source_path",
-                    "front_matter",
-                ],
-            },
-        ),
-    ]
+    actions = [bulk_action(action) for action in workflow.ACTIONS.values()]
+    change_form_template = "admin/articles/article/change_form.html"
 
-    def save_model(self, request, obj, form, change):
-        save_article(obj)
+    # --- who may do what -------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_submit_permission(self, request):
+        return request.user.has_perm("articles.submit_article")
+
+    def has_review_permission(self, request):
+        return request.user.has_perm("articles.review_article")
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
-            )
+            .prefetch_related(Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")))
         )
+        return workflow.visible_articles(request.user, queryset)
+
+    # --- the form ----------------------------------------------------------------------
+
+    def sets_times(self, request, obj):
+        """Editors set publication times; writers see them."""
+        return self.has_publish_permission(request) and (obj is None or workflow.can_edit(request.user, obj))
+
+    def get_fieldsets(self, request, obj=None):
+        times = ["published_at", "unpublish_at"] if self.sets_times(request, obj) else []
+        shown = [] if times else ["published_display", "unpublish_display"]
+        updated = "updated_at" if times else "updated_display"
+        return [
+            (None, {"fields": ["title", "slug", "body", "tags", "categories"]}),
+            (_("Publishing"), {"fields": ["state_display", *shown, *times, "language"]}),
+            (_("Summary and sharing"), {"fields": ["excerpt", "description", "image", "summary"]}),
+            (
+                _("Record"),
+                {
+                    "classes": ["collapse"],
+                    "fields": [
+                        "reading_time",
+                        "created_display",
+                        updated,
+                        "created_by",
+                        "source_path",
+                        "front_matter",
+                    ],
+                },
+            ),
+        ]
+
+    readonly_fields = [
+        "state_display",
+        "published_display",
+        "unpublish_display",
+        "updated_display",
+        "created_display",
+        "created_by",
+        "reading_time",
+        "summary",
+        "source_path",
+        "front_matter",
+    ]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        save_article(obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the tags, categories and byline are saved: the revision holds all of them.
+        revisions.capture(form.instance, request.user)
+        name = request.POST.get("_transition")
+        if name:
+            self.transition(
+                request,
+                form.instance,
+                name,
+                note=form.cleaned_data.get("transition_note") or "",
+                when=form.cleaned_data.get("transition_when"),
+            )
+
+    def transition(self, request, article, name, note="", when=None):
+        """Apply one action and tell the user what happened; True when it was applied."""
+        try:
+            record = workflow.apply_transition(article, name, request.user, note=note, when=when)
+        except workflow.TransitionRefused as refused:
+            self.message_user(request, f"“{article}”: {refused}", messages.ERROR)
+            return False
+        message = _("“%(title)s”: %(action)s (%(from)s → %(to)s).") % {
+            "title": article,
+            "action": workflow.ACTIONS[name].label,
+            "from": Article.State(record.from_state).label,
+            "to": Article.State(record.to_state).label,
+        }
+        if record.scheduled_for:
+            message = f"{message} {format_moment(record.scheduled_for)}"
+        self.message_user(request, message, messages.SUCCESS)
+        return True
+
+    def _back_to_form(self, request, obj):
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def response_change(self, request, obj):
+        if "_transition" in request.POST:
+            return self._back_to_form(request, obj)
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_transition" in request.POST:
+            return self._back_to_form(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        user = request.user
+        article = obj or Article(created_by=user)
+        editable = add or (obj is not None and self.has_change_permission(request, obj))
+        actions = workflow.allowed_actions(user, article) if editable else []
+        context["workflow"] = {
+            "state": article.state,
+            "actions": actions,
+            "asks_time": any(action.time for action in actions),
+            "zone": zone_note(),
+            "history": history_rows(obj.transitions.select_related("user")[:10]) if obj else [],
+            "can_share": obj is not None and user.has_perm("articles.add_previewlink"),
+            "links": [link_row(request, link) for link in obj.preview_links.all()[:10]] if obj else [],
+            "can_revoke": user.has_perm("articles.change_previewlink"),
+        }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- bulk actions --------------------------------------------------------------------
+
+    def bulk_transition(self, request, queryset, action):
+        form = TransitionForm(request.POST if "confirm" in request.POST else None, action=action)
+        if form.is_bound and form.is_valid():
+            done = sum(
+                self.transition(
+                    request,
+                    article,
+                    action.name,
+                    note=form.cleaned_data["transition_note"],
+                    when=form.cleaned_data["transition_when"],
+                )
+                for article in queryset
+            )
+            if not done:
+                self.message_user(request, _("No article was changed."), messages.WARNING)
+            return None
+        now = timezone.now()
+        rows = [(article, workflow.forbidden(action, request.user, article, now)) for article in queryset]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": action.label,
+            "opts": self.opts,
+            "action": action,
+            "action_name": f"transition_{action.name}",
+            "rows": rows,
+            "form": form,
+            "zone": zone_note(),
+        }
+        return TemplateResponse(request, "admin/articles/article/transition_confirm.html", context)
+
+    # --- revisions, history, preview links -----------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
+            path(
+                "<int:pk>/revisions/<int:number>/restore/",
+                view(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path("<int:pk>/preview-links/", view(self.share_view), name="articles_article_share"),
+            path(
+                "<int:pk>/preview-links/<int:link>/revoke/",
+                view(self.revoke_view),
+                name="articles_article_revoke",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article(self, request, pk):
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, pk):
+        article = self._article(request, pk)
+        kept = list(article.revisions.select_related("user"))
+        by_number = {revision.number: revision for revision in kept}
+        comparison = None
+        if "a" in request.GET or "b" in request.GET:
+            old, new = (by_number.get(_int(request.GET.get(key))) for key in ("a", "b"))
+            if old is None or new is None:
+                self.message_user(request, _("Choose two revisions that exist."), messages.ERROR)
+            else:
+                comparison = {
+                    "old": revision_row(article, old),
+                    "new": revision_row(article, new),
+                    "changes": revisions.compare(old, new),
+                }
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("History of “%(title)s”") % {"title": article},
+            "subtitle": None,
+            "opts": self.opts,
+            "original": article,
+            "revisions": [revision_row(article, revision) for revision in kept],
+            "history": history_rows(article.transitions.select_related("user")),
+            "comparison": comparison,
+            "can_restore": self.has_change_permission(request, article),
+            "state": article.state,
+        }
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def restore_view(self, request, pk, number):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = get_object_or_404(article.revisions, number=number)
+        try:
+            restored = revisions.restore(article, revision, request.user)
+        except revisions.RestoreRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        self.message_user(
+            request,
+            _("Revision %(old)d restored as revision %(new)d.") % {"old": number, "new": restored.number},
+            messages.SUCCESS,
+        )
+        return self._back_to_form(request, article)
+
+    def share_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        if not request.user.has_perm("articles.add_previewlink"):
+            raise PermissionDenied
+        link = PreviewLink.objects.create(article=article, created_by=request.user)
+        self.message_user(
+            request,
+            format_html(
+                str(_("Preview link created, valid until {}: {}")),
+                format_moment(link.expires_at),
+                request.build_absolute_uri(link.get_absolute_url()),
+            ),
+            messages.SUCCESS,
+        )
+        return self._back_to_form(request, article)
+
+    def revoke_view(self, request, pk, link):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article(request, pk)
+        if not request.user.has_perm("articles.change_previewlink"):
+            raise PermissionDenied
+        preview_link = get_object_or_404(article.preview_links, pk=link)
+        if preview_link.revoked_at is None:
+            preview_link.revoked_at = timezone.now()
+            preview_link.save(update_fields=["revoked_at"])
+        self.message_user(request, _("Preview link revoked: it now answers “revoked”."), messages.SUCCESS)
+        return self._back_to_form(request, article)
+
+    # --- columns and read-only fields, every time with its zone ----------------------------
+
+    @admin.display(description=_("state"), ordering="status")
+    def state_column(self, article):
+        state = article.state
+        return format_html('<span class="workflow-state workflow-{}">{}</span>', state, state.label)
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def published_column(self, article):
+        return format_moment(article.published_at)
+
+    @admin.display(description=_("withdrawal time"), ordering="unpublish_at")
+    def unpublish_column(self, article):
+        return format_moment(article.unpublish_at) if article.unpublish_at else ""
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def updated_column(self, article):
+        return format_moment(article.updated_at)
+
+    @admin.display(description=_("state"))
+    def state_display(self, article):
+        return article.state.label if article.pk else Article.State.DRAFT.label
+
+    @admin.display(description=_("publication time"))
+    def published_display(self, article):
+        return format_moment(article.published_at)
+
+    @admin.display(description=_("withdrawal time"))
+    def unpublish_display(self, article):
+        return format_moment(article.unpublish_at)
+
+    @admin.display(description=_("last updated"))
+    def updated_display(self, article):
+        return format_moment(article.updated_at)
+
+    @admin.display(description=_("created"))
+    def created_display(self, article):
+        return format_moment(article.created_at) if article.pk else "—"
 
     @admin.display(description=_("authors"))
     def byline(self, article):
         return ", ".join(author.name for author in article.ordered_authors)
+
+
+def history_rows(transitions):
+    """Transitions as the history shows them: every time with its zone."""
+    return [
+        {
+            "at": format_moment(t.at),
+            "user": t.user.get_username() if t.user else "—",
+            "action": workflow.ACTIONS[t.name].label if t.name in workflow.ACTIONS else t.name,
+            "from": Article.State(t.from_state).label,
+            "to": Article.State(t.to_state).label,
+            "scheduled_for": format_moment(t.scheduled_for) if t.scheduled_for else "",
+            "note": t.note,
+        }
+        for t in transitions
+    ]
+
+
+def revision_row(article, revision):
+    return {
+        "number": revision.number,
+        "saved": format_moment(revision.created_at),
+        "user": revision.user.get_username() if revision.user else "—",
+        "comment": revision.comment,
+        "preview_url": reverse("preview:revision", args=[article.pk, revision.number]),
+        "restore_url": reverse("admin:articles_article_restore", args=[article.pk, revision.number]),
+    }
+
+
+def link_row(request, link):
+    now = timezone.now()
+    if link.revoked_at:
+        status = _("revoked %(when)s") % {"when": format_moment(link.revoked_at)}
+    elif link.expires_at <= now:
+        status = _("expired")
+    else:
+        status = _("active")
+    return {
+        "pk": link.pk,
+        "url": request.build_absolute_uri(link.get_absolute_url()),
+        "expires": format_moment(link.expires_at),
+        "status": status,
+        "active": link.is_active(),
+    }
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @admin.register(Author)

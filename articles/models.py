@@ -435,9 +435,7 @@ class Revision(models.Model):
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
         ordering = ["-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="unique_revision_number")]
 
     def __str__(self):
         return f"{self.article_id} #{self.number}"

@@ -13,7 +13,6 @@ State = Article.State
 Status = Article.Status
 
 
-
 def _perms(app_label, model, verbs=("add", "change", "delete", "view")):
     return [f"{app_label}.{verb}_{model}" for verb in verbs]
 
@@ -162,22 +161,21 @@ def can_edit(user, article):
     if user.has_perm("articles.edit_any_article"):
         return True
     return (
-        user.has_perm("articles.change_article")
-        and article.status == Status.DRAFT
-        and is_own(user, article)
+        user.has_perm("articles.change_article") and article.status == Status.DRAFT and is_own(user, article)
     )
 
 
-def visible_articles(user):
+def visible_articles(user, queryset=None):
     """The articles whose admin pages and previews a user may open."""
+    queryset = Article.objects.all() if queryset is None else queryset
     if user.has_perm("articles.edit_any_article"):
-        return Article.objects.all()
+        return queryset
     if user.has_perm("articles.view_article") or user.has_perm("articles.change_article"):
-        return Article.objects.owned_by(user)
-    return Article.objects.none()
+        return queryset.owned_by(user)
+    return queryset.none()
 
 
-def _forbidden(action, user, article, now):
+def forbidden(action, user, article, now):
     """Why the user's role or the article's state rules the action out, or None."""
     if not user.has_perm(f"articles.{action.permission}") or not can_edit(user, article):
         return _("You may not “%(action)s” this article.") % {"action": action.label}
@@ -193,7 +191,7 @@ def _forbidden(action, user, article, now):
 def refusal(action, user, article, when=None, note="", now=None):
     """Why `user` may not take `action` on `article` with this time and note, or None when they may."""
     now = now or timezone.now()
-    problem = _forbidden(action, user, article, now)
+    problem = forbidden(action, user, article, now)
     if problem:
         return problem
     if action.note_required and not note.strip():
@@ -210,7 +208,7 @@ def refusal(action, user, article, when=None, note="", now=None):
 def allowed_actions(user, article):
     """The actions whose buttons this user should see on this article."""
     now = timezone.now()
-    return [action for action in ACTIONS.values() if _forbidden(action, user, article, now) is None]
+    return [action for action in ACTIONS.values() if forbidden(action, user, article, now) is None]
 
 
 def _set_times(action, article, when, now):

@@ -24,6 +24,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("preview/", include("articles.preview_urls")),
     path("", include("articles.urls")),
 ]
 

@@ -1,0 +1,142 @@
+"""Revisions: a snapshot after every save, a diff between any two, and restoring one."""
+
+import re
+from difflib import SequenceMatcher
+
+from django.db import transaction
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, ArticleAuthor, Author, Category, Revision, TaggedArticle
+from .services import save_article
+from .text import CJK
+from .workflow import format_moment
+
+# Restored as they were; publication times stay with the workflow actions.
+RESTORED_FIELDS = ("title", "slug", "body", "excerpt", "description", "image", "language")
+LABELS = {
+    "title": _("title"),
+    "slug": _("slug"),
+    "body": _("body"),
+    "excerpt": _("excerpt"),
+    "description": _("meta description"),
+    "image": _("image"),
+    "language": _("language"),
+    "published_at": _("publication time"),
+    "unpublish_at": _("withdrawal time"),
+    "tags": _("tags"),
+    "categories": _("categories"),
+    "authors": _("authors"),
+}
+
+
+class RestoreRefused(Exception):
+    """A revision that cannot be restored now; the message says why."""
+
+
+def snapshot(article):
+    """Everything an editor writes in an article, read fresh from the database (not from caches)."""
+    bylines = ArticleAuthor.objects.filter(article=article).select_related("author")
+    return {
+        **{field: getattr(article, field) for field in RESTORED_FIELDS},
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "unpublish_at": article.unpublish_at.isoformat() if article.unpublish_at else None,
+        "tags": sorted(
+            TaggedArticle.objects.filter(content_object=article).values_list("tag__name", flat=True)
+        ),
+        "categories": [
+            {"id": c.pk, "name": c.name} for c in Category.objects.filter(articles=article).order_by("name")
+        ],
+        "authors": [{"id": b.author_id, "name": b.author.name} for b in bylines],
+    }
+
+
+def capture(article, user, comment="", force=False):
+    """Keep the article as it now is as its next revision (unless it equals the latest one)."""
+    data = snapshot(article)
+    latest = article.revisions.order_by("-number").first()
+    if latest and latest.data == data and not force:
+        return latest  # a save that changed nothing: its content already is the latest revision
+    number = latest.number + 1 if latest else 1
+    return Revision.objects.create(article=article, number=number, user=user, data=data, comment=comment)
+
+
+@transaction.atomic
+def restore(article, revision, user):
+    """Put a revision's content back (a new revision itself); times and state are left alone."""
+    data = revision.data
+    clash = (
+        Article.objects.filter(pub_date=article.pub_date, slug=data["slug"]).exclude(pk=article.pk).exists()
+        if article.pub_date
+        else False
+    )
+    if clash:
+        raise RestoreRefused(_("Another article of the same date now has the slug “%s”.") % data["slug"])
+    for field in RESTORED_FIELDS:
+        setattr(article, field, data.get(field, getattr(article, field)))
+    save_article(article)
+    article.tags.set(data.get("tags", []))
+    category_ids = [c["id"] for c in data.get("categories", [])]
+    article.categories.set(Category.objects.filter(pk__in=category_ids))
+    authors = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
+    article.set_authors([authors[a["id"]] for a in data.get("authors", []) if a["id"] in authors])
+    comment = _("Restored from revision %(number)d") % {"number": revision.number}
+    return capture(article, user, comment=str(comment), force=True)
+
+
+# One token per CJK character, per run of other word characters, per run of spaces, per other sign.
+_TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+|\s+|.", re.DOTALL)
+
+
+def tokens(text):
+    """Japanese is compared character by character, English word by word."""
+    return _TOKEN.findall(text)
+
+
+def _token_diff(old, new):
+    a, b = tokens(old), tokens(new)
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
+        if j2 > j1:
+            out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
+    return out
+
+
+def diff_html(old, new):
+    """An escaped HTML diff: unchanged lines as they are, changed lines token by token."""
+    # Lines first, so a long article costs only what its changed paragraphs cost.
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+        else:
+            out.extend(_token_diff("".join(a[i1:i2]), "".join(b[j1:j2])))
+    return mark_safe("".join(out))
+
+
+def _as_text(key, value):
+    if key in ("published_at", "unpublish_at"):
+        return format_moment(parse_datetime(value)) if value else ""
+    if key in ("categories", "authors"):
+        return ", ".join(item["name"] for item in value or [])
+    if key == "tags":
+        return ", ".join(value or [])
+    return value or ""
+
+
+def compare(old, new):
+    """The fields that differ between two revisions, each with its label and diff."""
+    changes = []
+    for key, label in LABELS.items():
+        before, after = _as_text(key, old.data.get(key)), _as_text(key, new.data.get(key))
+        if before != after:
+            changes.append({"field": key, "label": label, "diff": diff_html(before, after)})
+    return changes

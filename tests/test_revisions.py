@@ -1,0 +1,166 @@
+"""Revisions: one after every admin save with all content, the history page, diffs, restoring."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from articles import revisions
+from articles.models import Article, ArticleRedirect, Revision
+from articles.workflow import apply_transition
+from tests.factories import make_article, make_author, make_category, make_draft
+from tests.staff import admin_form_data, make_editor, make_writer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor():
+    return make_editor()
+
+
+@pytest.fixture
+def as_editor(client, editor):
+    client.force_login(editor)
+    return client
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def history_url(article):
+    return reverse("admin:articles_article_revisions", args=[article.pk])
+
+
+def save_in_admin(client, article, **changes):
+    form = client.get(change_url(article))
+    response = client.post(change_url(article), admin_form_data(form, **changes))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.get(pk=article.pk)
+
+
+def test_every_admin_save_keeps_a_revision_with_all_content(as_editor, editor):
+    first, second = make_author("記者A"), make_author("記者B")
+    category = make_category("経済")
+    article = make_draft(title="初版", tags=["AI"], categories=[category], authors=[second, first])
+    save_in_admin(as_editor, article, body="## 見出し\n\n本文。", tags="AI, 金融")
+    save_in_admin(as_editor, article, title="第二版")
+    kept = list(Revision.objects.order_by("number"))
+    assert [r.number for r in kept] == [1, 2]
+    data = kept[0].data
+    assert data["title"] == "初版" and data["body"] == "## 見出し\n\n本文。"
+    assert data["tags"] == ["AI", "金融"]
+    assert data["categories"] == [{"id": category.pk, "name": "経済"}]
+    assert [a["name"] for a in data["authors"]] == ["記者B", "記者A"]  # byline order kept
+    assert set(data) >= {"slug", "excerpt", "description", "image", "language", "published_at"}
+    assert kept[1].data["title"] == "第二版" and kept[1].user == editor
+
+
+def test_a_save_that_changes_nothing_adds_no_revision(as_editor):
+    article = make_draft()
+    save_in_admin(as_editor, article)
+    save_in_admin(as_editor, article)
+    assert Revision.objects.count() == 1
+
+
+def test_diff_is_per_character_for_japanese_and_per_word_for_english():
+    assert (
+        str(revisions.diff_html("今日は晴れです", "今日は雨です")) == "今日は<del>晴れ</del><ins>雨</ins>です"
+    )
+    assert (
+        str(revisions.diff_html("the quick brown fox", "the slow brown fox"))
+        == "the <del>quick</del><ins>slow</ins> brown fox"
+    )
+    # A changed word is shown whole, never as letters.
+    assert str(revisions.diff_html("colour", "color")) == "<del>colour</del><ins>color</ins>"
+
+
+def test_diff_escapes_html():
+    html = str(revisions.diff_html("a <b>", 'a <script>alert("x")</script>'))
+    assert "<script" not in html and "&lt;/script&gt;" in html
+
+
+def test_diff_of_a_long_japanese_article_is_quick():
+    paragraph = "日本語の長い段落です。生成AIの導入事例を詳しく紹介します。" * 20
+    old = "\n\n".join(f"{i}. {paragraph}" for i in range(40))  # ~26,000 characters
+    new = old.replace("20. 日本語", "20. 英語", 1) + "\n\n追記。"
+    started = time.perf_counter()
+    html = str(revisions.diff_html(old, new))
+    assert time.perf_counter() - started < 2
+    assert "<del>日本</del><ins>英</ins>語" in html and "<ins>\n\n追記。</ins>" in html
+
+
+def test_history_page_lists_revisions_and_transitions_and_compares_two(as_editor, editor):
+    article = make_draft(title="記事", body="古い本文", published_at=None)
+    save_in_admin(as_editor, article)
+    save_in_admin(as_editor, article, body="新しい本文")
+    apply_transition(article, "publish", editor, note="公開します")
+    page = as_editor.get(history_url(article)).content.decode()
+    assert "公開します" in page and "JST" in page and page.count('name="a"') == 2
+    compared = as_editor.get(history_url(article), {"a": 1, "b": 2})
+    changes = compared.context["comparison"]["changes"]
+    assert [c["field"] for c in changes] == ["body"]
+    assert "<del>古</del><ins>新し</ins>い本文" in compared.content.decode()
+
+
+@pytest.mark.parametrize("query", [{"a": "x", "b": "1"}, {"a": "1", "b": "99"}, {"a": "1"}])
+def test_bad_comparison_parameters_get_a_message(as_editor, query):
+    article = make_draft()
+    save_in_admin(as_editor, article)
+    response = as_editor.get(history_url(article), query)
+    assert response.status_code == 200 and response.context["comparison"] is None
+    assert any("exist" in str(m) for m in response.context["messages"])
+
+
+def test_restore_puts_content_back_and_is_itself_a_revision(as_editor, editor):
+    first, second = make_author("A"), make_author("B")
+    category = make_category("経済")
+    article = make_draft(title="第一版", tags=["AI"], categories=[category], authors=[first])
+    save_in_admin(as_editor, article)
+    article = save_in_admin(
+        as_editor,
+        article,
+        title="第二版",
+        tags="政治",
+        categories=[],
+        **{"bylines-0-author": second.pk},
+    )
+    assert article.ordered_authors == [second]
+    response = as_editor.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    assert response.status_code == 302
+    article = Article.objects.get(pk=article.pk)
+    assert article.title == "第一版"
+    assert list(article.tags.names()) == ["AI"]
+    assert list(article.categories.all()) == [category]
+    assert article.ordered_authors == [first]
+    latest = article.revisions.first()
+    assert (latest.number, latest.user, latest.comment) == (3, editor, "Restored from revision 1")
+    assert latest.data["title"] == "第一版"
+
+
+def test_restore_only_by_post_and_only_for_those_who_may_edit(client, as_editor):
+    writer = make_writer()
+    article = make_article(created_by=writer, body="公開済み")
+    save_in_admin(as_editor, article, body="直した")
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert as_editor.get(url).status_code == 405
+    client.force_login(writer)
+    assert client.post(url).status_code == 403
+    assert Article.objects.get(pk=article.pk).body == "直した"
+
+
+def test_restoring_an_old_slug_of_a_published_article_keeps_the_newer_url(as_editor):
+    article = make_article(slug="old")
+    save_in_admin(as_editor, article)
+    article = save_in_admin(as_editor, article, slug="new")
+    new_url = article.get_absolute_url()
+    as_editor.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    assert Article.objects.get(pk=article.pk).slug == "old"
+    assert ArticleRedirect.objects.get(old_path=new_url).article == article
+
+
+def test_history_of_another_writers_article_is_closed(client):
+    article = make_draft(created_by=make_writer("owner"))
+    client.force_login(make_writer("other"))
+    assert client.get(history_url(article)).status_code == 404
