@@ -1,0 +1,369 @@
+"""What an import will do, decided before anything is written: a dry run stops after planning.
+
+For each post: the article it updates (by source path) or creates, its slug (a ``-2`` suffix when the
+date already has that slug), its body with {% post_url %} links resolved, what differs from the
+database, and which old URLs become redirects. ``write()`` then applies the plan with few queries.
+"""
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from django.urls import Resolver404, resolve
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from ..models import Article, ArticleAuthor, ArticleRedirect, Author, Category, TaggedArticle, site_date
+from . import liquid
+from .frontmatter import FrontMatterError, dated_name
+from .reader import Post
+
+CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
+RELATIONS = ("authors", "categories", "tags")
+
+
+@dataclass(eq=False)
+class Item:
+    """One post and the article it becomes."""
+
+    post: Post
+    article: Article | None = None
+    pub_date: datetime.date | None = None
+    slug: str = ""
+    url: str | None = None
+    body: str = ""
+    fields: dict = field(default_factory=dict)
+    differs: list = field(default_factory=list)
+    relations: set = field(default_factory=set)
+    redirects: list = field(default_factory=list)
+    action: str = "created"
+    article_id: int | None = None
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+class Plan:
+    def __init__(self, posts):
+        self.warnings = []
+        self.items = [
+            Item(post, pub_date=site_date(post.published_at) if post.published_at else None) for post in posts
+        ]
+        self._load_existing()
+        self._assign_slugs()
+        self._resolve_post_urls()
+        self._compare()
+        self._plan_redirects()
+
+    def actions(self):
+        return [item.action for item in self.items]
+
+    def _warn(self, item, message):
+        self.warnings.append(f"{item.post.path}: {message}")
+
+    # Reading the database: a fixed number of queries, whatever the number of posts.
+
+    def _load_existing(self):
+        keys = [item.post.key for item in self.items]
+        existing = {}
+        for chunk in _chunks(keys):
+            # body_html and summary are recomputed by save(), so they need not be read.
+            for article in Article.objects.filter(source_path__in=chunk).defer("body_html", "summary"):
+                existing[article.source_path] = article
+        for item in self.items:
+            item.article = existing.get(item.post.key)
+        self.current = {name: defaultdict(list) for name in RELATIONS}
+        ids = [article.pk for article in existing.values()]
+        for chunk in _chunks(ids):
+            bylines = ArticleAuthor.objects.filter(article_id__in=chunk).order_by(
+                "article_id", "position", "id"
+            )
+            for article_id, name in bylines.values_list("article_id", "author__name"):
+                self.current["authors"][article_id].append(name.lower())
+            through = Article.categories.through.objects.filter(article_id__in=chunk)
+            for article_id, name in through.values_list("article_id", "category__name"):
+                self.current["categories"][article_id].append(name.lower())
+            tagged = TaggedArticle.objects.filter(content_object_id__in=chunk)
+            for article_id, name in tagged.values_list("content_object_id", "tag__name"):
+                self.current["tags"][article_id].append(name.lower())
+
+    def _assign_slugs(self):
+        """Slugs unique per date: existing articles keep theirs, newcomers get -2, -3... in path order."""
+        in_run = {item.article.pk for item in self.items if item.article}
+        self.owners = {}
+        dated = Article.objects.filter(pub_date__isnull=False).values_list(
+            "pk", "pub_date", "slug", "source_path"
+        )
+        for pk, pub_date, slug, source_path in dated:
+            if pk not in in_run:
+                self.owners[(pub_date, slug)] = source_path or f"article #{pk}"
+        for item in self.items:
+            article = item.article
+            fits = item.pub_date and article and _fits(article.slug, item.post.slug)
+            if fits and (item.pub_date, article.slug) not in self.owners:
+                item.slug = article.slug
+                self.owners[(item.pub_date, item.slug)] = item
+        for item in self.items:
+            if item.slug:
+                continue
+            item.slug = item.post.slug
+            n = 1
+            while item.pub_date and (item.pub_date, item.slug) in self.owners:
+                n += 1
+                item.slug = _numbered(item.post.slug, n)
+            if item.pub_date:
+                self.owners[(item.pub_date, item.slug)] = item
+        for item in self.items:
+            item.url = _url(item.pub_date, item.slug) if item.pub_date else None
+            owner = self.owners.get((item.pub_date, item.post.slug))
+            if item.slug != item.post.slug and owner is not None:
+                self._warn(
+                    item,
+                    f"slug {item.post.slug!r} on {item.pub_date} is taken by {self._describe(owner)}: "
+                    f"this post gets {item.slug!r}",
+                )
+
+    @staticmethod
+    def _describe(owner):
+        return str(owner.post.path) if isinstance(owner, Item) else str(owner or "another article")
+
+    def _resolve_post_urls(self):
+        if not any(liquid.POST_URL_MARKER.search(item.post.body) for item in self.items):
+            for item in self.items:
+                item.body = item.post.body
+            return
+        index = defaultdict(list)
+        for item in self.items:
+            if item.url:
+                index[_stem(item.post.key)].append((item.post.key, item.url))
+        in_run = {item.post.key for item in self.items}
+        others = Article.objects.filter(source_path__isnull=False, pub_date__isnull=False)
+        for source_path, pub_date, slug in others.values_list("source_path", "pub_date", "slug"):
+            if source_path not in in_run:
+                index[_stem(source_path)].append((source_path, _url(pub_date, slug)))
+        for item in self.items:
+            item.body = liquid.resolve_post_urls(
+                item.post.body, lambda ref, item=item: self._link(item, ref, index)
+            )
+
+    def _link(self, item, reference, index):
+        """The new URL of the post a {% post_url %} names (Jekyll: [folders/]YYYY-MM-DD-slug)."""
+        hint, _, stem = reference.strip().strip("/").rpartition("/")
+        stem = re.sub(r"\.(md|markdown)$", "", stem)
+        candidates = index.get(stem, [])
+        if hint:
+            candidates = [c for c in candidates if f"/{hint}/" in f"/{c[0]}"] or candidates
+        site = item.post.key.partition("/_posts/")[0]
+        candidates = sorted(candidates, key=lambda c: (not c[0].startswith(f"{site}/"), c[0]))
+        if candidates:
+            return candidates[0][1]
+        try:
+            day, slug = dated_name(stem)
+        except FrontMatterError:
+            day, slug = None, stem
+        fallback = f"/{day:%Y/%m/%d}/{slug}/" if day else f"/{slug}/"
+        self._warn(item, f"{{% post_url {reference} %}} matches no post: linked to {fallback}")
+        return fallback
+
+    def _compare(self):
+        for item in self.items:
+            post = item.post
+            item.fields = {
+                "title": post.title,
+                "slug": item.slug,
+                "body": item.body,
+                "excerpt": post.excerpt,
+                "description": post.description,
+                "image": post.image,
+                "status": Article.Status.DRAFT if post.draft else Article.Status.PUBLISHED,
+                "published_at": post.published_at,
+                "front_matter": post.front_matter,
+                "language": Article(title=post.title, body=item.body).guess_language(),
+            }
+            if post.updated_at is not None:
+                item.fields["updated_at"] = post.updated_at
+            wanted = {"authors": post.authors, "categories": post.categories, "tags": post.tags}
+            if item.article is None:
+                item.differs = list(item.fields)
+                item.relations = {name for name in RELATIONS if wanted[name]}
+                continue
+            item.differs = [
+                name for name, value in item.fields.items() if getattr(item.article, name) != value
+            ]
+            current = {name: self.current[name][item.article.pk] for name in RELATIONS}
+            item.relations = {
+                name
+                for name in RELATIONS
+                if (
+                    [n.lower() for n in wanted[name]] != current[name]
+                    if name == "authors"
+                    else {n.lower() for n in wanted[name]} != set(current[name])
+                )
+            }
+            item.action = "updated" if item.differs or item.relations else "unchanged"
+
+    def _plan_redirects(self):
+        """Old URLs to keep working; one another article now answers at, or one already taken, is left."""
+        existing = dict(ArticleRedirect.objects.values_list("old_path", "article_id"))
+        claimed = {}
+        for item in self.items:
+            paths = list(item.post.old_paths)
+            article = item.article
+            if (
+                article
+                and article.pub_date
+                and (article.pub_date, article.slug) != (item.pub_date, item.slug)
+            ):
+                paths.append(_url(article.pub_date, article.slug))  # the article moved
+            for path in dict.fromkeys(paths):
+                owner = self._current_owner(path)
+                if path == item.url or owner is item:
+                    continue
+                if owner is not None:
+                    self._warn(
+                        item, f"old URL {path} is now the address of {self._describe(owner)}: not redirected"
+                    )
+                elif path in existing:
+                    if article is None or existing[path] != article.pk:
+                        self._warn(
+                            item, f"old URL {path} already redirects to another article: left as it is"
+                        )
+                elif path in claimed:
+                    self._warn(
+                        item, f"old URL {path} was also the address of {claimed[path]}: redirects there"
+                    )
+                else:
+                    claimed[path] = item.post.path
+                    item.redirects.append(path)
+            if item.redirects and item.action == "unchanged":
+                item.action = "updated"
+
+    def _current_owner(self, path):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+        if match.view_name != "articles:detail":
+            return None
+        kwargs = match.kwargs
+        try:
+            day = datetime.date(kwargs["year"], kwargs["month"], kwargs["day"])
+        except ValueError:
+            return None
+        return self.owners.get((day, kwargs["slug"]))
+
+    # Writing: articles one by one (save() renders them), everything else in bulk.
+
+    def write(self, progress):
+        names = {name: [n for item in self.items for n in getattr(item.post, name)] for name in RELATIONS}
+        rows = {
+            "authors": _ensure_named(Author, names["authors"]),
+            "categories": _ensure_named(Category, names["categories"]),
+            "tags": _ensure_tags(names["tags"]),
+        }
+        todo = [item for item in self.items if item.action != "unchanged"]
+        for item in progress(todo, desc="Writing", unit="article"):
+            article = item.article or Article(source_path=item.post.key)
+            if item.differs:
+                for name, value in item.fields.items():
+                    setattr(article, name, value)
+                article.save()
+                wanted = item.fields.get("updated_at")
+                if wanted is not None and article.updated_at != wanted:
+                    # The file's last_modified_at is the truth, not the moment of this import.
+                    Article.objects.filter(pk=article.pk).update(updated_at=wanted)
+            item.article_id = article.pk
+            item.article = None  # let the body and its HTML go
+        self._write_relations(todo, rows)
+        ArticleRedirect.objects.bulk_create(
+            [
+                ArticleRedirect(old_path=path, article_id=item.article_id)
+                for item in todo
+                for path in item.redirects
+            ],
+            batch_size=1000,
+        )
+
+    def _write_relations(self, todo, rows):
+        models = {
+            "authors": (ArticleAuthor, "article_id", "author"),
+            "categories": (Article.categories.through, "article_id", "category"),
+            "tags": (TaggedArticle, "content_object_id", "tag"),
+        }
+        for name, (model, article_field, target) in models.items():
+            changed = [item for item in todo if name in item.relations]
+            stale = [item.article_id for item in changed if item.action == "updated"]
+            for chunk in _chunks(stale):
+                model.objects.filter(**{f"{article_field}__in": chunk}).delete()
+            new = []
+            for item in changed:
+                for position, value in enumerate(getattr(item.post, name)):
+                    row = model(**{article_field: item.article_id, target: rows[name][value.lower()]})
+                    if name == "authors":
+                        row.position = position
+                    new.append(row)
+            model.objects.bulk_create(new, batch_size=1000)
+
+
+def _fits(existing, wanted):
+    """True when an article's slug is the wanted one or a numbered variant of it (x, x-2, x-3...)."""
+    match = re.fullmatch(r".*-(\d+)", existing)
+    return existing == wanted or (match is not None and existing == _numbered(wanted, match.group(1)))
+
+
+def _numbered(slug, n):
+    return f"{slug[: 199 - len(str(n))]}-{n}"
+
+
+def _url(pub_date, slug):
+    """An article's path as readers see it (unicode, like the stored old paths)."""
+    return unquote(Article.url_for(pub_date, slug))
+
+
+def _stem(key):
+    return key.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
+def _ensure_named(model, names):
+    """Authors or categories by lower-cased name, creating the missing ones with unique slugs."""
+    rows = {row.name.lower(): row for row in model.objects.all()}
+    slugs = {row.slug for row in rows.values()}
+    new = []
+    for name in names:
+        if name.lower() in rows:
+            continue
+        base = slugify(name, allow_unicode=True)[:90] or model._meta.model_name
+        slug, n = base, 1
+        while slug in slugs:
+            n += 1
+            slug = f"{base}-{n}"
+        slugs.add(slug)
+        rows[name.lower()] = model(name=name, slug=slug)
+        new.append(rows[name.lower()])
+    model.objects.bulk_create(new)
+    return rows
+
+
+def _ensure_tags(names):
+    """Tags by lower-cased name (TAGGIT_CASE_INSENSITIVE), new ones slugged as taggit would."""
+    rows = {tag.name.lower(): tag for tag in Tag.objects.all()}
+    slugs = {tag.slug for tag in rows.values()}
+    new = []
+    for name in names:
+        if name.lower() in rows:
+            continue
+        base = Tag().slugify(name)[:95] or "tag"
+        slug, n = base, 0
+        while slug in slugs:
+            n += 1
+            slug = f"{base}_{n}"  # taggit's own suffix
+        slugs.add(slug)
+        rows[name.lower()] = Tag(name=name, slug=slug)
+        new.append(rows[name.lower()])
+    Tag.objects.bulk_create(new)
+    return rows

@@ -1,0 +1,50 @@
+"""manage.py load_demo: the demo articles (through the Jekyll importer) and an `admin` account, once."""
+
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from articles.jekyll.importer import ImportFailed, import_posts
+
+DEMO = Path(__file__).resolve().parents[2] / "demo"
+USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the demo articles and create the superuser 'admin' (password from NEWSROOM_ADMIN_PASSWORD, "
+        "else a random one, printed once). Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            report = import_posts([DEMO])
+        except ImportFailed as exc:
+            raise CommandError(
+                "The demo articles cannot be imported:\n" + "\n".join(exc.report.failures)
+            ) from exc
+        counts = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+        self.stdout.write(f"Demo articles: {counts}.")
+        login = f"{settings.SITE_URL}{reverse('admin:index')}"
+        users = get_user_model()
+        if users.objects.filter(username=USERNAME).exists():
+            self.stdout.write(
+                f"The account '{USERNAME}' exists: log in at {login}\n"
+                f"Forgot its password? python manage.py changepassword {USERNAME}"
+            )
+            return
+        password = os.environ.get("NEWSROOM_ADMIN_PASSWORD", "")
+        shown = "the value of NEWSROOM_ADMIN_PASSWORD" if password else None
+        if not password:
+            password = secrets.token_urlsafe(12)
+            shown = f"{password}   (shown only this once)"
+        users.objects.create_superuser(USERNAME, email="", password=password)
+        self.stdout.write(
+            self.style.SUCCESS("Created the superuser account.")
+            + f"\n  Log in at: {login}\n  Username:  {USERNAME}\n  Password:  {shown}"
+        )

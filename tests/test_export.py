@@ -1,0 +1,157 @@
+"""export_jekyll: articles as Jekyll posts; imported into an empty database they are the same articles."""
+
+import datetime
+import zoneinfo
+from io import StringIO
+
+import pytest
+import yaml
+from django.core.management import call_command
+from taggit.models import Tag
+
+from articles.jekyll.exporter import OWNED_KEYS
+from articles.jekyll.importer import import_posts
+from articles.models import Article, ArticleRedirect, Author, Category
+
+from .factories import make_article, make_author, make_category, make_draft
+
+pytestmark = pytest.mark.django_db
+
+TOKYO = zoneinfo.ZoneInfo("Asia/Tokyo")
+
+
+def export(directory):
+    out = StringIO()
+    call_command("export_jekyll", str(directory), stdout=out)
+    return out.getvalue()
+
+
+def read(path):
+    _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def awkward_articles():
+    """Articles an editor could make that a Jekyll file must carry without loss."""
+    news = make_category("ニュース")
+    ann, bob = make_author("Ann Writer"), make_author("佐藤 美咲")
+    make_article(
+        "日本語の記事",
+        slug="日本語の記事",
+        published_at=datetime.datetime(2025, 9, 7, 23, 30, 15, 123456, tzinfo=TOKYO),
+        body="# 見出し\n\n本文です。[^1]\n\n[^1]: 脚注。",
+        tags=["AI人材", "machine learning"],
+        categories=[news],
+        authors=[bob, ann],
+        excerpt="抜粋。",
+        description="説明文。",
+        image="/media/a.jpg",
+        front_matter={
+            "image": {"path": "/media/a.jpg", "caption": "写真"},
+            "sitemap": False,
+            "layout": "post",
+        },
+    )
+    make_draft(
+        "Dated draft",
+        slug="dated-draft",
+        published_at=datetime.datetime(2026, 1, 2, 3, 4, tzinfo=TOKYO),
+        authors=[ann],
+        tags=["Tag With Spaces"],
+    )
+    make_draft("Undated idea", slug="idea", published_at=None, body="Write {{ name }} here and {% this %}.")
+    make_article("Mixed_Case_Slug", slug="Mixed_Case_Slug", body="Plain.\n\n```\n{: .x}\n```")
+
+
+def snapshot():
+    def kept(front_matter):
+        return {key: value for key, value in front_matter.items() if key not in OWNED_KEYS}
+
+    return {
+        (a.pub_date, a.slug): (
+            a.title,
+            a.published_at,
+            a.updated_at,
+            a.status,
+            sorted(t.name for t in a.tags.all()),
+            sorted(c.name for c in a.categories.all()),
+            [author.name for author in a.ordered_authors],
+            a.excerpt,
+            a.description,
+            a.image,
+            a.body,
+            kept(a.front_matter),
+        )
+        for a in Article.objects.with_listing_data()
+    }
+
+
+def wipe():
+    Article.objects.all().delete()
+    for model in (Author, Category, Tag):
+        model.objects.all().delete()
+
+
+def test_round_trip_of_awkward_articles(tmp_path):
+    awkward_articles()
+    before = snapshot()
+    assert "4 articles written" in export(tmp_path / "site")
+    wipe()
+    report = import_posts([tmp_path / "site"])
+    assert (report.created, report.failed, report.warnings) == (4, 0, [])
+    assert snapshot() == before
+    # The exported _config.yml makes the old Jekyll URL the article's own: no needless redirects.
+    assert not ArticleRedirect.objects.exists()
+
+
+def test_round_trip_of_the_seed(tmp_path, shared):
+    import_posts([shared / "seed"])
+    before = snapshot()
+    export(tmp_path / "out")
+    wipe()
+    import_posts([tmp_path / "out"])
+    assert snapshot() == before
+
+
+def test_file_names_and_front_matter(tmp_path):
+    awkward_articles()
+    export(tmp_path)
+    names = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.md"))
+    assert names == [
+        "_drafts/idea.md",
+        "_posts/2025-09-07-日本語の記事.md",
+        "_posts/2026-01-02-dated-draft.md",
+        f"_posts/{Article.objects.get(slug='Mixed_Case_Slug').pub_date:%Y-%m-%d}-Mixed_Case_Slug.md",
+    ]
+    front, body = read(tmp_path / "_posts/2025-09-07-日本語の記事.md")
+    assert list(front)[:10] == [
+        "title", "date", "slug", "categories", "tags", "author", "excerpt", "description", "image",
+        "last_modified_at",
+    ]  # fmt: skip
+    assert set(list(front)[10:]) == {"sitemap", "layout"}  # kept keys (jsonb does not keep their order)
+    assert front["date"] == datetime.datetime(2025, 9, 7, 23, 30, 15, 123456, tzinfo=TOKYO)
+    assert front["author"] == ["佐藤 美咲", "Ann Writer"]
+    assert front["tags"] == ["AI人材", "machine learning"]
+    assert front["image"] == {"path": "/media/a.jpg", "caption": "写真"}
+    assert body == "\n# 見出し\n\n本文です。[^1]\n\n[^1]: 脚注。\n"
+    draft, _ = read(tmp_path / "_posts/2026-01-02-dated-draft.md")
+    assert draft["published"] is False and draft["author"] == "Ann Writer" and "excerpt" not in draft
+    undated, undated_body = read(tmp_path / "_drafts/idea.md")
+    assert "date" not in undated and undated["published"] is False
+    # Jekyll would run Liquid in this body: raw keeps it text, and the importer unwraps it.
+    assert undated_body == "\n{% raw %}Write {{ name }} here and {% this %}.{% endraw %}\n"
+
+
+def test_last_modified_only_when_it_differs(tmp_path):
+    moment = datetime.datetime(2024, 1, 1, 9, tzinfo=TOKYO)
+    make_article("Same", slug="same", published_at=moment, updated_at=moment)
+    export(tmp_path)
+    front, _ = read(tmp_path / "_posts/2024-01-01-same.md")
+    assert "last_modified_at" not in front
+
+
+def test_an_existing_config_is_kept(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: Mine\n", encoding="utf-8")
+    make_article()
+    export(tmp_path)
+    assert (tmp_path / "_config.yml").read_text(encoding="utf-8") == "title: Mine\n"
