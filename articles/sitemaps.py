@@ -1,7 +1,9 @@
 """The sitemap: thin django.contrib.sitemaps sections over published(), listed by a sitemap index."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max, Q, TextField, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from taggit.models import Tag
 
@@ -31,7 +33,16 @@ class ArticleSitemap(Sitemap):
         # Front matter `sitemap: false` (Jekyll's convention) keeps a page out of the sitemap.
         # A plain exclude() would also drop articles without the key: SQL's NULL = false is NULL.
         listed = Q(front_matter__sitemap__isnull=True) | ~Q(front_matter__sitemap=False)
-        return Article.objects.published().filter(listed).only("pk", "slug", "pub_date", "updated_at")
+        # So does `robots: noindex`, read as seo.py reads it (any case, a string or a list):
+        # a page that asks not to be indexed is not submitted for indexing.
+        robots = Coalesce(KeyTextTransform("robots", "front_matter"), Value(""), output_field=TextField())
+        return (
+            Article.objects.published()
+            .filter(listed)
+            .alias(robots=robots)
+            .exclude(robots__icontains="noindex")
+            .only("pk", "slug", "pub_date", "updated_at")
+        )
 
     def lastmod(self, article):
         return article.updated_at

@@ -70,6 +70,19 @@ def test_drafts_scheduled_and_opted_out_articles_are_left_out(client):
     assert f"http://testserver{kept.get_absolute_url()}" in urls
 
 
+@pytest.mark.parametrize("robots", ["noindex", "noindex, nofollow", ["noindex"], "NOINDEX"])
+def test_articles_asking_not_to_be_indexed_are_left_out(client, robots):
+    make_article(front_matter={"robots": robots})
+    kept = [
+        make_article(front_matter={"robots": "index, follow"}),
+        make_article(front_matter={"robots": None}),
+        make_article(),
+    ]
+    assert set(section(client, "articles")) == {
+        f"http://testserver{article.get_absolute_url()}" for article in kept
+    }
+
+
 def test_archives_are_listed_only_with_a_public_article(client):
     public_author, draft_author = make_author("Public Writer"), make_author("Draft Writer")
     public_category, draft_category = make_category("Open"), make_category("Hidden")
