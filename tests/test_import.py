@@ -5,9 +5,10 @@ Every fixture is a small post written here; the Liquid and kramdown bodies are i
 
 import datetime
 import zoneinfo
+from io import StringIO
 
 import pytest
-from django.core.management import CommandError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
@@ -443,7 +444,7 @@ def test_dry_run_reports_the_same_and_writes_nothing(tmp_path):
     post(tmp_path, "2020-01-01-a.md", "title: A\ntags: [x]\nauthor: Ann\nredirect_from: /old/")
     post(tmp_path, "2020-01-02-b.md", "title: B")
     output = run(tmp_path, dry_run=True)
-    assert "would have 2 files: 2 created, 0 updated, 0 unchanged" in output
+    assert "Dry run (nothing written): 2 files: 2 created, 0 updated, 0 unchanged" in output
     assert not Article.objects.exists() and not Author.objects.exists() and not Tag.objects.exists()
     assert not ArticleRedirect.objects.exists()
     assert "2 created" in run(tmp_path)
@@ -514,3 +515,26 @@ def test_skip_invalid_imports_the_readable_files(tmp_path):
     output = run(tmp_path, skip_invalid=True)
     assert "1 created, 0 updated, 0 unchanged, 0 warnings, 1 failed" in output
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
+
+
+def test_unknown_permalink_style_is_a_clear_error(tmp_path):
+    post(tmp_path, "2020-06-01-a.md")
+    with pytest.raises(CommandError, match="unknown permalink style 'fancy'"):
+        run(tmp_path, permalink="fancy")
+
+
+@pytest.mark.parametrize(("value", "status"), [("false", "draft"), ("true", "published"), ("", "published")])
+def test_only_published_false_makes_a_draft(tmp_path, value, status):
+    post(tmp_path, "2020-06-01-a.md", f"title: A\npublished: {value}")
+    run(tmp_path)
+    assert one().status == status
+
+
+def test_progress_bar_on_a_terminal(tmp_path, capsys):
+    class Terminal(StringIO):
+        def isatty(self):
+            return True
+
+    post(tmp_path, "2020-06-01-a.md")
+    call_command("import_jekyll", str(tmp_path), stdout=Terminal())
+    assert "Reading" in capsys.readouterr().err

@@ -50,7 +50,7 @@ def import_posts(
     """Import the posts in ``paths`` (files or folders). All-or-nothing unless ``skip_invalid``.
 
     ``timezone`` and ``permalink`` override what each site's _config.yml says. Raises ImportFailed
-    (nothing written) when a file cannot be read, or ValueError for an unknown time zone.
+    (nothing written) when a file cannot be read, or ValueError for an unknown time zone or style.
     """
     report = Report(dry_run=dry_run)
     finder = SiteFinder(timezone=timezone, permalink=permalink)

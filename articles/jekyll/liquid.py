@@ -89,10 +89,6 @@ def resolve_post_urls(body, resolve):
     return POST_URL_MARKER.sub(lambda m: resolve(m.group(1)), body)
 
 
-def post_url_references(body):
-    return POST_URL_MARKER.findall(body)
-
-
 def _hold(held, text):
     held.append(text)
     return _HOLD.format(len(held) - 1)

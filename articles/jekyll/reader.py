@@ -45,7 +45,7 @@ def source_key(path):
     The path starts at the folder that holds ``_posts`` (or ``_drafts``), so two sites imported
     together keep apart and a site can move on disk without its articles being imported twice.
     """
-    parts = path.parts
+    parts = path.resolve().parts
     for index in range(len(parts) - 2, -1, -1):
         if parts[index] in POST_FOLDERS:
             start = max(index - 1, 0)
@@ -76,7 +76,7 @@ def read_post(path, site):
     if published_at is None and file_date is not None:
         published_at = datetime.datetime.combine(file_date, datetime.time(), tzinfo=site.timezone)
 
-    draft = in_drafts_folder(path) or ("published" in data and not data["published"])
+    draft = in_drafts_folder(path) or data.get("published") is False
     if published_at is None and not draft:
         draft = True
         warnings.append("no date in the front matter or the file name: imported as an undated draft")

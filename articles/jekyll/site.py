@@ -44,11 +44,11 @@ class SiteFinder:
 
     def __init__(self, *, timezone=None, permalink=None):
         self.timezone = time_zone(timezone) if timezone else None
-        self.permalink = permalink
+        self.permalink = permalink_pattern(permalink) if permalink else None
         self._by_folder = {}
 
     def for_file(self, path):
-        folder = path.parent
+        folder = path.parent.resolve()
         if folder not in self._by_folder:
             config = next(
                 (p / "_config.yml" for p in (folder, *folder.parents) if (p / "_config.yml").is_file()), None
@@ -58,22 +58,34 @@ class SiteFinder:
 
     def _site(self, config_path):
         config = read_config(config_path) if config_path else {}
-        posts = (
-            (config.get("collections") or {}).get("posts")
-            if isinstance(config.get("collections"), dict)
-            else None
-        )
-        permalink = self.permalink or (posts or {}).get("permalink") or config.get("permalink") or "date"
+        collections = config.get("collections")
+        posts = collections.get("posts") if isinstance(collections, dict) else None
+        # Jekyll lets the posts collection's permalink override the site's.
+        posts_permalink = posts.get("permalink") if isinstance(posts, dict) else None
+        permalink = self.permalink or permalink_pattern(posts_permalink or config.get("permalink") or "date")
         timezone = self.timezone or (
             time_zone(config["timezone"]) if config.get("timezone") else time_zone(settings.TIME_ZONE)
         )
         author = config.get("author")
         return Site(
             timezone=timezone,
-            permalink=STYLES.get(str(permalink), str(permalink)),
+            permalink=permalink,
             author=author.strip() if isinstance(author, str) else "",
             config_path=config_path,
         )
+
+
+def permalink_pattern(value):
+    """A permalink pattern from a style name (date, pretty, ordinal, none) or a pattern itself."""
+    value = str(value).strip()
+    if value in STYLES:
+        return STYLES[value]
+    if "/" not in value:
+        raise ValueError(
+            f"unknown permalink style {value!r}: "
+            "use date, pretty, ordinal, none or a pattern like /:year/:title/"
+        )
+    return value
 
 
 def read_config(path):

@@ -11,8 +11,9 @@ from articles.jekyll.importer import ImportFailed, import_posts
 class Command(BaseCommand):
     help = (
         "Import Jekyll posts (files, or folders searched for *.md and *.markdown; in a Jekyll site only "
-        "_posts and _drafts). Importing again updates the same articles. Nothing is written unless every "
-        "file can be imported."
+        "_posts and _drafts). A post is known by its path from the site folder "
+        "(blog/_posts/2025-01-02-a.md), or by its file name outside a site: importing again updates the "
+        "same articles. Nothing is written unless every file can be imported."
     )
 
     def add_arguments(self, parser):
@@ -68,7 +69,7 @@ class Command(BaseCommand):
             self.stderr.write(f"failed: {line}")
         if verbosity == 0:
             return
-        prefix = "Dry run, nothing written: would have " if report.dry_run else ""
+        prefix = "Dry run (nothing written): " if report.dry_run else ""
         self.stdout.write(
             f"{prefix}{report.files} files: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged, {len(report.warnings)} warnings, {report.failed} failed."
