@@ -62,9 +62,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         "title",
         "state_column",
         "published_column",
-        "unpublish_column",
         "byline",
-        "reading_time",
         "updated_column",
     ]
     list_filter = [StateFilter, "language", "categories", ("published_at", admin.DateFieldListFilter)]
@@ -162,6 +160,9 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        author = getattr(request.user, "author", None)
+        if not change and author is not None and not form.instance.bylines.exists():
+            form.instance.set_authors([author])  # a new article is signed by its writer unless told
         # After the tags, categories and byline are saved: the revision holds all of them.
         revisions.capture(form.instance, request.user)
         name = request.POST.get("_transition")
@@ -368,11 +369,14 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     @admin.display(description=_("publication time"), ordering="published_at")
     def published_column(self, article):
-        return format_moment(article.published_at)
-
-    @admin.display(description=_("withdrawal time"), ordering="unpublish_at")
-    def unpublish_column(self, article):
-        return format_moment(article.unpublish_at) if article.unpublish_at else ""
+        if article.unpublish_at is None:
+            return format_moment(article.published_at)
+        return format_html(
+            "{}<br><small>{} {}</small>",
+            format_moment(article.published_at),
+            _("withdrawn from"),
+            format_moment(article.unpublish_at),
+        )
 
     @admin.display(description=_("last updated"), ordering="updated_at")
     def updated_column(self, article):

@@ -2,7 +2,9 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
@@ -73,6 +75,23 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].help_text = f"{self.fields[name].help_text} {zone_note()}"
 
+    def _clean_time(self, name):
+        # The admin's widgets show whole seconds: an untouched time must not read as an edit
+        # (it would stop updated_at from moving, and make a revision of nothing).
+        value, loaded = self.cleaned_data.get(name), getattr(self.instance, name)
+        if value and loaded and value == loaded.replace(microsecond=0):
+            return loaded
+        return value
+
+    def clean_published_at(self):
+        return self._clean_time("published_at")
+
+    def clean_unpublish_at(self):
+        return self._clean_time("unpublish_at")
+
+    def clean_updated_at(self):
+        return self._clean_time("updated_at")
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
@@ -96,14 +115,17 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
         # Saving again now is a deliberate overwrite: the re-shown form carries the current version.
         self.data = self.data.copy()
         self.data["loaded_version"] = str(latest.version)
+        message = _(
+            "%(who)s saved this article at %(when)s, after you opened it. Nothing was saved and your "
+            "text is kept below. Compare it with the history, then save again to replace their "
+            "version with yours."
+        ) % {"who": who, "when": workflow.format_moment(when)}
+        history = reverse("admin:articles_article_revisions", args=[latest.pk])
         raise ValidationError(
-            _(
-                "%(who)s saved this article at %(when)s, after you opened it. Your text is kept "
-                "below and nothing was saved. Compare it with the history, then save again to "
-                "replace their version with yours."
+            format_html(
+                '{} <a href="{}" target="_blank" rel="noopener">{}</a>', message, history, _("History")
             ),
             code="conflict",
-            params={"who": who, "when": workflow.format_moment(when)},
         )
 
     def check_transition(self, name, cleaned):

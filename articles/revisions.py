@@ -86,6 +86,8 @@ def restore(article, revision, user):
     return capture(article, user, comment=str(comment), force=True)
 
 
+# Unchanged lines shown before and after each change (a Markdown paragraph and its blank line).
+CONTEXT = 2
 # One token per CJK character, per run of other word characters, per run of spaces, per other sign.
 _TOKEN = re.compile(rf"[{CJK}]|[^\W{CJK}]+|\s+|.", re.DOTALL)
 
@@ -109,14 +111,31 @@ def _token_diff(old, new):
     return out
 
 
+def _unchanged(lines, first, last):
+    """Unchanged lines, long runs shortened to the CONTEXT lines beside the changes."""
+    keep_head = 0 if first else CONTEXT
+    keep_tail = 0 if last else CONTEXT
+    if len(lines) <= keep_head + keep_tail + 1:
+        return escape("".join(lines))
+    skipped = len(lines) - keep_head - keep_tail
+    marker = _("⋯ %(count)d unchanged lines ⋯") % {"count": skipped}
+    tail = lines[len(lines) - keep_tail :] if keep_tail else []
+    return (
+        escape("".join(lines[:keep_head]))
+        + f'<span class="diff-skip">{escape(marker)}</span>\n'
+        + escape("".join(tail))
+    )
+
+
 def diff_html(old, new):
-    """An escaped HTML diff: unchanged lines as they are, changed lines token by token."""
+    """An escaped HTML diff: changed lines token by token, with a few unchanged lines around them."""
     # Lines first, so a long article costs only what its changed paragraphs cost.
     a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     out = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for n, (op, i1, i2, j1, j2) in enumerate(opcodes):
         if op == "equal":
-            out.append(escape("".join(a[i1:i2])))
+            out.append(_unchanged(a[i1:i2], first=n == 0, last=n == len(opcodes) - 1))
         else:
             out.extend(_token_diff("".join(a[i1:i2]), "".join(b[j1:j2])))
     return mark_safe("".join(out))

@@ -12,6 +12,11 @@ from tests.staff import admin_form_data, make_editor
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+
+
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 

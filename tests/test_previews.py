@@ -15,6 +15,11 @@ from tests.staff import admin_form_data, make_editor, make_writer
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+
+
 def assert_private(response):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     cache = response["Cache-Control"]

@@ -1,5 +1,6 @@
 """Revisions: one after every admin save with all content, the history page, diffs, restoring."""
 
+import re
 import time
 
 import pytest
@@ -12,6 +13,11 @@ from tests.factories import make_article, make_author, make_category, make_draft
 from tests.staff import admin_form_data, make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
 
 
 @pytest.fixture
@@ -91,6 +97,13 @@ def test_diff_of_a_long_japanese_article_is_quick():
     assert "<del>日本</del><ins>英</ins>語" in html and "<ins>\n\n追記。</ins>" in html
 
 
+def test_long_unchanged_runs_are_shortened_around_the_change():
+    old = "".join(f"段落{i}。\n" for i in range(30))
+    html = str(revisions.diff_html(old, old.replace("段落15。", "段落十五。")))
+    assert "段落13。\n段落14。\n段落<del>15</del><ins>十五</ins>。\n段落16。\n段落17。" in html
+    assert html.count("unchanged lines") == 2 and "段落0。" not in html and "段落29。" not in html
+
+
 def test_history_page_lists_revisions_and_transitions_and_compares_two(as_editor, editor):
     article = make_draft(title="記事", body="古い本文", published_at=None)
     save_in_admin(as_editor, article)
@@ -164,3 +177,10 @@ def test_history_of_another_writers_article_is_closed(client):
     article = make_draft(created_by=make_writer("owner"))
     client.force_login(make_writer("other"))
     assert client.get(history_url(article)).status_code == 404
+
+
+def test_djangos_change_log_also_shows_times_with_their_zone(as_editor):
+    article = make_draft()
+    save_in_admin(as_editor, article)
+    page = as_editor.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", page)

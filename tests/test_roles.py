@@ -1,5 +1,7 @@
 """Roles: the groups' exact permissions, what each role may do in the admin, and what it is refused."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,6 +13,12 @@ from tests.factories import make_article, make_author, make_category, make_draft
 from tests.staff import PASSWORD, admin_form_data, make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+
 
 Status = Article.Status
 
@@ -107,6 +115,7 @@ def test_writer_creates_a_draft_and_cannot_set_status_or_times(as_writer, writer
     article = Article.objects.get()
     assert (article.status, article.published_at, article.unpublish_at) == (Status.DRAFT, None, None)
     assert article.created_by == writer
+    assert article.ordered_authors == [writer.author]  # signed by its writer by default
 
 
 def test_writer_edits_and_submits_own_draft(as_writer, writer):
@@ -213,6 +222,32 @@ def test_editor_publishes_from_the_form_and_the_state_shows(as_editor, editor):
     assert Article.objects.published().get() == article
     page = as_editor.get(change_url(article)).content.decode()
     assert "JST" in page  # times are shown with their zone
+
+
+def test_admin_saves_move_updated_at_only_when_the_content_changes(as_editor):
+    article = make_article()
+    stamps = (article.published_at, article.updated_at)
+    as_editor.post(change_url(article), admin_form_data(as_editor.get(change_url(article))))
+    stored = Article.objects.get(pk=article.pk)
+    assert (stored.published_at, stored.updated_at) == stamps  # to the microsecond
+    as_editor.post(change_url(article), admin_form_data(as_editor.get(change_url(article)), body="直した"))
+    assert Article.objects.get(pk=article.pk).updated_at > stamps[1]
+
+
+def test_changing_the_date_of_a_published_article_keeps_its_old_url(client, as_editor):
+    article = make_article(slug="moved")
+    old_url = article.get_absolute_url()
+    earlier = (article.published_at - timedelta(days=3)).astimezone()
+    form = as_editor.get(change_url(article))
+    data = admin_form_data(
+        form, published_at_0=earlier.strftime("%Y-%m-%d"), published_at_1=earlier.strftime("%H:%M:%S")
+    )
+    assert as_editor.post(change_url(article), data).status_code == 302
+    new_url = Article.objects.get(pk=article.pk).get_absolute_url()
+    assert new_url != old_url
+    client.logout()
+    response = client.get(old_url)
+    assert (response.status_code, response["Location"]) == (301, new_url)
 
 
 def test_editor_manages_tags_categories_and_authors(as_editor):

@@ -15,6 +15,12 @@ from tests.staff import make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+
+
 State = Article.State
 Status = Article.Status
 NOW = timezone.now().replace(microsecond=0)
