@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator, translation
 from django.utils.html import escape
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 from taggit.models import Tag
@@ -119,10 +118,14 @@ class FullContentAtomFeed(_FullContentMixin, feedgenerator.Atom1Feed):
 
 
 class ArticleFeed(Feed):
-    """The site's latest public articles; subclasses narrow `articles()` and name the feed."""
+    """The site's latest public articles, or those of one tag, category or author (the archive)."""
 
     feed_type = FullContentRssFeed
-    description = gettext_lazy("The latest articles")
+    description = gettext_lazy("The latest articles.")
+    archive_model = None
+    article_field = None  # Article's relation to archive_model
+    page_name = "articles:home"  # the page the feed follows
+    title_format = None  # that page's own title (the same message), after the site's name
     # The GUID outlives a changed slug or date, so it is not the URL.
     item_guid_is_permalink = False
 
@@ -158,19 +161,31 @@ class ArticleFeed(Feed):
         # Atom needs an author for entries without a byline; RSS ignores it at channel level.
         return settings.SITE_NAME
 
+    def get_object(self, request, slug=None):
+        if self.archive_model is None:
+            return None
+        # As for the archive page: a tag, category or author without public articles has no
+        # feed, and a draft's tags say nothing.
+        public = Article.objects.published().filter(**{self.article_field: OuterRef("pk")})
+        return get_object_or_404(self.archive_model.objects.filter(Exists(public)), slug=slug)
+
     def articles(self, obj):
         """The public articles this feed is about, newest first."""
-        return Article.objects.published()
+        if obj is None:
+            return Article.objects.published()
+        return Article.objects.published().filter(**{self.article_field: obj})
 
     def items(self, obj):
         # Names of authors, tags and categories come from add_names(), after the 304 check.
         return self.articles(obj).defer("body", "front_matter")[:FEED_LENGTH]
 
     def title(self, obj):
-        return settings.SITE_NAME
+        if self.title_format is None:
+            return settings.SITE_NAME
+        return f"{settings.SITE_NAME} — {self.title_format % {'name': obj.name}}"
 
     def link(self, obj):
-        return reverse("articles:home")
+        return reverse(self.page_name, kwargs=None if obj is None else {"slug": obj.slug})
 
     def item_title(self, item):
         return xml_text(item.title)
@@ -206,21 +221,9 @@ class LatestAtomFeed(ArticleFeed):
 
 
 class TagRssFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        # Tags come into being with articles: one used only by drafts is not public yet.
-        public = TaggedArticle.objects.filter(
-            tag=OuterRef("pk"), content_object__in=Article.objects.published()
-        )
-        return get_object_or_404(Tag.objects.filter(Exists(public)), slug=slug)
-
-    def articles(self, obj):
-        return super().articles(obj).filter(tags=obj)
-
-    def title(self, obj):
-        return _("%(site)s — Tag: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
-
-    def link(self, obj):
-        return reverse("articles:tag", kwargs={"slug": obj.slug})
+    archive_model, article_field, page_name = Tag, "tags", "articles:tag"
+    title_format = gettext_lazy("Tag: %(name)s")
+    description = gettext_lazy("Articles tagged with this tag.")
 
 
 class TagAtomFeed(TagRssFeed):
@@ -228,17 +231,9 @@ class TagAtomFeed(TagRssFeed):
 
 
 class CategoryRssFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Category, slug=slug)
-
-    def articles(self, obj):
-        return super().articles(obj).filter(categories=obj)
-
-    def title(self, obj):
-        return _("%(site)s — Category: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
-
-    def link(self, obj):
-        return obj.get_absolute_url()
+    archive_model, article_field, page_name = Category, "categories", "articles:category"
+    title_format = gettext_lazy("Category: %(name)s")
+    description = gettext_lazy("Articles in this category.")
 
 
 class CategoryAtomFeed(CategoryRssFeed):
@@ -246,17 +241,9 @@ class CategoryAtomFeed(CategoryRssFeed):
 
 
 class AuthorRssFeed(ArticleFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
-
-    def articles(self, obj):
-        return super().articles(obj).filter(authors=obj)
-
-    def title(self, obj):
-        return _("%(site)s — Author: %(name)s") % {"site": settings.SITE_NAME, "name": obj.name}
-
-    def link(self, obj):
-        return obj.get_absolute_url()
+    archive_model, article_field, page_name = Author, "authors", "articles:author"
+    title_format = gettext_lazy("Articles by %(name)s")
+    description = gettext_lazy("Articles by this author.")
 
 
 class AuthorAtomFeed(AuthorRssFeed):

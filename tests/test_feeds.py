@@ -112,17 +112,20 @@ def test_authors_keep_the_byline_order(client):
         assert [a.name for a in entry.authors] == ["Zoe Zed", "Amy Abe"]
 
 
-def test_titles_name_the_tag_category_and_author(client, world):
+def test_titles_are_the_archive_pages_titles_after_the_site_name(client, world):
     tag = feedparser.parse(client.get("/tags/ai%E4%BA%BA%E6%9D%90/feed/").content)
-    assert tag.feed.title.startswith("Newsroom") and tag.feed.title.endswith("AI人材")
-    assert tag.feed.link.endswith("/tags/ai%E4%BA%BA%E6%9D%90/")
+    assert tag.feed.title == "Newsroom — タグ「AI人材」"
+    assert tag.feed.link == "http://testserver/tags/ai%E4%BA%BA%E6%9D%90/"
     category = feedparser.parse(client.get(reverse("articles:category-feed", args=["tech"])).content)
-    assert category.feed.title.endswith("Technology")
+    assert category.feed.title == "Newsroom — カテゴリー「Technology」"
+    assert category.feed.link == "http://testserver/categories/tech/"
     author = feedparser.parse(
         client.get(reverse("articles:author-feed-atom", args=["hanako-yamada"])).content
     )
-    assert author.feed.title.endswith("Hanako Yamada")
-    assert feedparser.parse(client.get(reverse("articles:feed")).content).feed.title == "Newsroom"
+    assert author.feed.title == "Newsroom — Hanako Yamadaの記事"
+    site = feedparser.parse(client.get(reverse("articles:feed")).content)
+    assert site.feed.title == "Newsroom"
+    assert site.feed.link == "http://testserver/"
 
 
 def test_japanese_tag_feed_answers_its_percent_encoded_url(client, world):
@@ -133,8 +136,10 @@ def test_japanese_tag_feed_answers_its_percent_encoded_url(client, world):
 
 
 def test_feed_speaks_the_site_language_whatever_the_reader_asks(client, world):
-    feed = feedparser.parse(client.get(reverse("articles:feed"), HTTP_ACCEPT_LANGUAGE="en").content)
+    url = reverse("articles:tag-feed", args=["python"])
+    feed = feedparser.parse(client.get(url, HTTP_ACCEPT_LANGUAGE="en").content)
     assert feed.feed.language == "ja"
+    assert feed.feed.title == "Newsroom — タグ「Python」"
 
 
 def test_guid_is_stable_when_the_slug_and_url_change(client, world):
@@ -166,6 +171,13 @@ def test_unknown_object_is_404(client, world, name):
     assert client.get(reverse(name, args=["no-such-thing"])).status_code == 404
 
 
+@pytest.mark.parametrize(
+    "url", ["/categories/%00/feed/", "/authors/x%00/feed/atom/", "/tags/%FF/feed/", "/tags/a%0Ab/feed/"]
+)
+def test_broken_slugs_are_404(client, world, url):
+    assert client.get(url).status_code == 404
+
+
 def test_tag_used_only_by_drafts_has_no_feed(client):
     make_draft(tags=["秘密"])
     make_article(tags=["予告"], published_at=tomorrow())
@@ -173,11 +185,18 @@ def test_tag_used_only_by_drafts_has_no_feed(client):
     assert client.get(reverse("articles:tag-feed", args=["予告"])).status_code == 404
 
 
-def test_category_without_public_articles_has_an_empty_feed(client):
+def test_archive_without_public_articles_has_no_feed(client):
+    """As the archive pages: nothing public, no page and no feed; a draft's names stay unknown."""
+    category, author = make_category("Hidden", slug="hidden"), make_author("Ghost Writer")
+    make_draft(categories=[category], authors=[author])
     make_category("Empty", slug="empty")
-    for name in ("articles:category-feed", "articles:category-feed-atom"):
-        feed = fetch(client, reverse(name, args=["empty"]))[1]
-        assert feed.bozo == 0 and feed.entries == []
+    for name, slug in [
+        ("articles:category-feed", "hidden"),
+        ("articles:category-feed-atom", "empty"),
+        ("articles:author-feed", "ghost-writer"),
+        ("articles:author-feed-atom", "ghost-writer"),
+    ]:
+        assert client.get(reverse(name, args=[slug])).status_code == 404
 
 
 def test_feed_lists_the_latest_twenty(client):
