@@ -212,7 +212,7 @@ def allowed_actions(user, article):
 
 
 def _set_times(action, article, when, now):
-    """Move the publication and withdrawal times as the action says; return the time it scheduled."""
+    """Move the publication and withdrawal times as the action says; return a future time it set."""
     if action.name == "schedule":
         article.published_at = when
     elif action.name == "publish" and (article.published_at is None or article.published_at > now):
@@ -230,7 +230,8 @@ def _set_times(action, article, when, now):
     withdrawal = article.unpublish_at
     if article.status == Status.PUBLISHED and withdrawal and withdrawal <= max(article.published_at, now):
         article.unpublish_at = None  # a withdrawal time already passed would hide it again at once
-    return article.published_at if action.name in {"approve", "schedule"} else None
+    scheduled = action.name in {"approve", "schedule"} and article.published_at > now
+    return article.published_at if scheduled else None
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import timezone
 
 from articles.models import Article, site_date
@@ -42,6 +43,9 @@ def browser(monkeypatch):
             ],
         )
         yield browser
+        # The test's own queries ran beside Playwright's event loop on a connection of their own;
+        # left open, PostgreSQL could not drop the test database.
+        connections.close_all()
         browser.close()
 
 

@@ -104,8 +104,8 @@ def test_send_back_needs_a_note_and_returns_the_draft_to_its_writer(writer, edit
 
 def test_approve_publishes_now_or_at_the_time_the_editor_set(editor):
     now_article = make_article(status=Status.REVIEW, published_at=None)
-    apply_transition(now_article, "approve", editor)
-    assert now_article.state == State.PUBLISHED
+    record = apply_transition(now_article, "approve", editor)
+    assert (now_article.state, record.scheduled_for) == (State.PUBLISHED, None)
     later = tomorrow()
     scheduled = make_article(status=Status.REVIEW, published_at=later)
     record = apply_transition(scheduled, "approve", editor)
