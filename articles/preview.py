@@ -11,6 +11,7 @@ from taggit.models import Tag
 
 from . import workflow
 from .models import Article, ArticleAuthor, Author, Category, PreviewLink
+from .reading import cache_relation
 from .revisions import RESTORED_FIELDS
 from .views import ArticleDetailView
 
@@ -22,14 +23,6 @@ def private(response):
     return response
 
 
-def _cached(queryset, objects):
-    # Fills a relation's prefetch cache, so the reader template shows the revision's
-    # tags, categories and byline instead of the article's current ones.
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    return queryset
-
-
 def revision_article(article, revision):
     """An unsaved article as a revision left it, with its tags, categories and byline."""
     data = revision.data
@@ -39,21 +32,22 @@ def revision_article(article, revision):
     tags = Tag.objects.in_bulk(data.get("tags", []), field_name="name")
     categories = Category.objects.in_bulk([c["id"] for c in data.get("categories", [])])
     authors = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
-    article._prefetched_objects_cache = {
-        "tags": _cached(Tag.objects.all(), [tags[n] for n in data.get("tags", []) if n in tags]),
-        "categories": _cached(
-            Category.objects.all(),
-            [categories[c["id"]] for c in data.get("categories", []) if c["id"] in categories],
-        ),
-        "bylines": _cached(
-            ArticleAuthor.objects.all(),
-            [
-                ArticleAuthor(article=article, author=authors[a["id"]], position=i)
-                for i, a in enumerate(data.get("authors", []))
-                if a["id"] in authors
-            ],
-        ),
-    }
+    # The reader template then shows the revision's tags, categories and byline.
+    cache_relation(article, "tags", [tags[n] for n in data.get("tags", []) if n in tags])
+    cache_relation(
+        article,
+        "categories",
+        [categories[c["id"]] for c in data.get("categories", []) if c["id"] in categories],
+    )
+    cache_relation(
+        article,
+        "bylines",
+        [
+            ArticleAuthor(article=article, author=authors[a["id"]], position=i)
+            for i, a in enumerate(data.get("authors", []))
+            if a["id"] in authors
+        ],
+    )
     return article
 
 

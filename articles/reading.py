@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q, Value
+from django.db.models import CharField, Count, Q, Value
 from django.utils.translation import ngettext, override
+from taggit.models import Tag
 
-from .models import Article, site_date
+from .models import Article, Category, site_date
 from .text import html_to_text
 
 RELATED_COUNT = 4
@@ -117,3 +118,36 @@ def articles_around(article, tag_ids):
             default=None,
         )
     return around
+
+
+def cache_relation(article, name, objects):
+    """Fill a relation's prefetch cache, so `article.<name>.all()` returns these objects."""
+    queryset = getattr(article, name).all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    article.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def with_terms(article):
+    """Load an article's tags and categories in one query: they are shown side by side."""
+
+    def kind(name):
+        return Value(name, output_field=CharField())
+
+    rows = (
+        Tag.objects.filter(articles_taggedarticle_items__content_object=article)
+        .order_by()
+        .values_list(kind("tag"), "pk", "name", "slug")
+        .union(
+            Category.objects.filter(articles=article)
+            .order_by()
+            .values_list(kind("category"), "pk", "name", "slug"),
+            all=True,
+        )
+    )
+    terms = {"tag": [], "category": []}
+    for term, pk, name, slug in sorted(rows, key=lambda row: row[2]):
+        terms[term].append((Tag if term == "tag" else Category)(pk=pk, name=name, slug=slug))
+    cache_relation(article, "tags", terms["tag"])
+    cache_relation(article, "categories", terms["category"])
+    return article

@@ -13,14 +13,7 @@ from .factories import make_article, make_draft, tomorrow
 
 pytestmark = pytest.mark.django_db
 
-MIDDLEWARE = "articles.middleware.ArticleRedirectMiddleware"
 TOKYO = datetime.timezone(timedelta(hours=9))
-
-
-@pytest.fixture(autouse=True)
-def redirects_installed(settings):
-    if MIDDLEWARE not in settings.MIDDLEWARE:  # until settings.py lists it
-        settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
 
 
 @pytest.fixture
