@@ -27,9 +27,7 @@ class SafeImageForm(ImageForm):
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ValidationError(_("This file is not an image."), code="not_an_image") from exc
         if image_format not in IMAGE_EXTENSIONS:
-            raise ValidationError(
-                _("Upload a JPEG, PNG, GIF or WebP image."), code="unsupported_format"
-            )
+            raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="unsupported_format")
         upload.seek(0)
         self.extension = IMAGE_EXTENSIONS[image_format]
         return upload

@@ -10,9 +10,7 @@ CJK = (
     "\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 )
 CJK_CHAR = re.compile(f"[{CJK}]")
-CJK_LETTER = re.compile(
-    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
-)
+CJK_LETTER = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 NON_CJK_WORD = re.compile(rf"[^\s{CJK}]+")
 WORD_CHAR = re.compile(r"\w")
 

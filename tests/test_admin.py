@@ -15,9 +15,7 @@ def admin_client_ja(admin_client):
     return admin_client
 
 
-def test_changelist_shows_columns_and_bylines_without_n_plus_one(
-    admin_client, django_assert_max_num_queries
-):
+def test_changelist_shows_columns_and_bylines_without_n_plus_one(admin_client, django_assert_max_num_queries):
     author = make_author("ALLFORCES編集部")
     for i in range(15):
         make_article(f"記事 {i}", authors=[author], tags=["AI"])
@@ -95,9 +93,7 @@ def test_creating_an_article_through_the_admin(admin_client):
     assert article.body_html.startswith('<h2 id="概要">')
     assert article.ordered_authors == [author]
     assert sorted(article.tags.names()) == ["AI人材", "Cloud"]
-    assert (
-        article.get_absolute_url() == "/2025/09/07/%E6%96%B0%E3%81%97%E3%81%84%E8%A8%98%E4%BA%8B/"
-    )
+    assert article.get_absolute_url() == "/2025/09/07/%E6%96%B0%E3%81%97%E3%81%84%E8%A8%98%E4%BA%8B/"
 
 
 def test_invalid_form_changes_nothing(admin_client):

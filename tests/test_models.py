@@ -73,8 +73,7 @@ def test_unicode_slug_in_url():
         slug="クラウドai投資", published_at=datetime.datetime(2025, 9, 7, tzinfo=datetime.UTC)
     )
     assert (
-        article.get_absolute_url()
-        == "/2025/09/07/%E3%82%AF%E3%83%A9%E3%82%A6%E3%83%89ai%E6%8A%95%E8%B3%87/"
+        article.get_absolute_url() == "/2025/09/07/%E3%82%AF%E3%83%A9%E3%82%A6%E3%83%89ai%E6%8A%95%E8%B3%87/"
     )
 
 

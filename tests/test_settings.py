@@ -118,9 +118,7 @@ def test_a_restarted_database_connection_is_replaced_between_requests(settings):
     if connection.vendor != "postgresql":
         pytest.skip("connection health checks matter for PostgreSQL")
     connection.settings_dict["CONN_MAX_AGE"] = 60
-    connection.settings_dict["CONN_HEALTH_CHECKS"] = settings.DATABASES["default"][
-        "CONN_HEALTH_CHECKS"
-    ]
+    connection.settings_dict["CONN_HEALTH_CHECKS"] = settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
     connection.close()
     connection.ensure_connection()
     pid = connection.connection.info.backend_pid
