@@ -18,6 +18,11 @@ from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, P
 from .services import save_article
 from .workflow import format_moment
 
+# The admin is the newsroom's desk: name it so, in the editor's language.
+admin.site.site_header = _("Newsroom editorial desk")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Articles, authors and categories")
+
 
 class BylineInline(admin.TabularInline):
     model = ArticleAuthor

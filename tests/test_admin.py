@@ -138,3 +138,8 @@ def test_slug_change_in_admin_keeps_old_url(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302
     assert ArticleRedirect.objects.get(old_path=old).article_id == article.pk
+
+
+def test_the_admin_is_named_for_the_newsroom(admin_client):
+    page = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Newsroom editorial desk" in page and "Django administration" not in page
