@@ -143,3 +143,14 @@ def test_slug_change_in_admin_keeps_old_url(admin_client):
 def test_the_admin_is_named_for_the_newsroom(admin_client):
     page = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Newsroom editorial desk" in page and "Django administration" not in page
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [("ja", ["タイトル", "本文", "抜粋", "Newsroom 編集デスク"]), ("en", ["Title", "Body", "Excerpt"])],
+)
+def test_admin_labels_in_japanese_and_english(admin_client, language, labels):
+    page = admin_client.get(reverse("admin:articles_article_add"), HTTP_ACCEPT_LANGUAGE=language)
+    html = page.content.decode()
+    for label in labels:
+        assert label in html
