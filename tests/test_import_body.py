@@ -73,16 +73,22 @@ def test_notice_becomes_a_block_with_markdown_inside():
 def test_other_tags_are_removed_and_each_one_reported():
     converted = convert(
         "Before\n\n{% include ads-mid-article.html %}\n\n{% include_cached boilerplate/x.md %}\n\n"
-        "{% youtube abc %} {{ page.date | date: '%Y' }}\n\n{% comment %}secret{% endcomment %}After"
+        "{% vimeo 42 %} {{ page.date | date: '%Y' }}\n\n{% comment %}secret{% endcomment %}After"
     )
     assert "{%" not in converted.body and "{{" not in converted.body and "secret" not in converted.body
     assert converted.warnings == [
         "removed Liquid {% comment %}secret{% endcomment %}",
         "removed Liquid {% include ads-mid-article.html %}",
         "removed Liquid {% include_cached boilerplate/x.md %}",
-        "removed Liquid {% youtube abc %}",
         "removed Liquid {{ page.date | date: '%Y' }}",
     ]
+
+
+def test_video_embeds_become_links():
+    converted = convert("Watch:\n\n{% youtube -BLKj1xww6w %}\n\n{% vimeo 76979871 %}\n")
+    assert "[▶ YouTube](https://www.youtube.com/watch?v=-BLKj1xww6w)" in converted.body
+    assert "[▶ Vimeo](https://vimeo.com/76979871)" in converted.body
+    assert converted.warnings == []
 
 
 @pytest.mark.django_db

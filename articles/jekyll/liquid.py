@@ -38,6 +38,10 @@ _NOTICE = re.compile(_TAG + r"notice\b(.*?)" + _END + r"(.*?)" + _TAG + r"endnot
 _SWALLOWING = re.compile(
     _TAG + r"(comment|capture|for)\b.*?" + _END + r".*?" + _TAG + r"end\1" + _END, re.DOTALL
 )
+# Video embeds (jekyll-embed plugins) become plain links: the reader keeps the video, not the iframe.
+_VIDEO = re.compile(_TAG + r"(youtube|vimeo)\s+([\w-]+)" + _END)
+_VIDEO_URL = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
+_VIDEO_NAME = {"youtube": "YouTube", "vimeo": "Vimeo"}
 _ATTRIBUTE = re.compile(r"""(\w+)\s*[:=]\s*(?:"([^"]*)"|'([^']*)')""")
 _POST_URL_TAG = re.compile(_TAG + r"post_url\s+(\S+?)" + _END)
 # A tag or output never spans a blank line: a lone "{%" in prose stays text.
@@ -184,11 +188,17 @@ def _liquid(text, warnings):
         return ""
 
     text = _SWALLOWING.sub(dropped, text)
+    text = _VIDEO.sub(_video_link, text)
     text = _POST_URL_TAG.sub(lambda m: _POST_URL.format(m.group(1)), text)
     text = _SITE_PREFIX.sub("", text)
     text = _URL_FILTER.sub(lambda m: m.group(2), text)
     text = _ANY_TAG.sub(dropped, text)
     return _ANY_OUTPUT.sub(dropped, text)
+
+
+def _video_link(match):
+    site, video = match.group(1), match.group(2)
+    return f"[▶ {_VIDEO_NAME[site]}]({_VIDEO_URL[site].format(video)})"
 
 
 def _figure(match):
