@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import revisions, workflow
+from . import revisions, search, workflow
 from .forms import ArticleAdminForm, TransitionForm, zone_note
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, PreviewLink
 from .services import save_article
@@ -61,7 +61,7 @@ def bulk_action(action):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -168,8 +168,9 @@ class ArticleAdmin(MarkdownxModelAdmin):
         author = getattr(request.user, "author", None)
         if not change and author is not None and not form.instance.bylines.exists():
             form.instance.set_authors([author])  # a new article is signed by its writer unless told
-        # After the tags, categories and byline are saved: the revision holds all of them.
+        # After the tags, categories and byline are saved: the revision and the search entry hold them.
         revisions.capture(form.instance, request.user)
+        search.update_search_index([form.instance.pk])
         name = request.POST.get("_transition")
         if name:
             self.transition(

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.db import models
 from django.db.models import Q
@@ -495,3 +496,31 @@ class PreviewLink(models.Model):
 
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SearchIndex(models.Model):
+    """An article as search reads it; only articles/search.py writes it (update_search_index).
+
+    Kept beside the article, not in it: the document is a few times the body's size, and article
+    pages, feeds and the admin would otherwise load it every time. On PostgreSQL ``vector`` has a
+    GIN index (made by migration 0004, PostgreSQL only) and ``head`` ranks the candidates.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="search_index"
+    )
+    document = models.TextField(
+        default="", help_text="Title, names, excerpt, body: one line each, tokenised."
+    )
+    long = models.BooleanField(
+        default=False, help_text="Too long for tsvector positions: phrases read the text."
+    )
+    vector = SearchVectorField(null=True)
+    head = SearchVectorField(null=True, help_text="Title (A), names (B) and excerpt (C).")
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index")
+
+    def __str__(self):
+        return str(self.article_id)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("tags/<uslug:slug>/", views.TagArticleListView.as_view(), name="tag"),
     path("categories/<uslug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
     path("authors/<uslug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
+    path("search/", views.SearchView.as_view(), name="search"),
     # Feeds: RSS 2.0 at feed/, Atom at feed/atom/, for the site and for each tag, category, author.
     path("feed/", feeds.LatestRssFeed(), name="feed"),
     path("feed/atom/", feeds.LatestAtomFeed(), name="feed-atom"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import reading, seo, workflow
+from . import reading, search, seo, workflow
 from .models import Article, ArticleAuthor, Author, Category
 
 
@@ -214,3 +214,31 @@ class DraftDetailView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         return reading.with_terms(get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"]))
+
+
+class SearchView(ListView):
+    """Search over public articles (articles/search.py): best first, ten to a page, with snippets."""
+
+    template_name = "articles/search.html"
+    paginate_by = 10
+
+    def get(self, request, *args, **kwargs):
+        self.query = search.parse_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        # The cards' queryset, with the body's HTML back for the snippets.
+        return search.Results(public_cards().defer(None).defer("body", "front_matter"), self.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number out of range or not a number shows a page, never a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, complete=self.object_list.complete, **kwargs)
+        title = _("Search: %(query)s") % {"query": self.query.text} if self.query.text else _("Search")
+        context["meta"] = seo.listing_meta(self.request, str(title), str(_("Search the articles.")))
+        context["meta"].noindex = True  # result pages are for readers, not for search engines
+        return context

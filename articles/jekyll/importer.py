@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
+from ..search import update_search_index
 from .frontmatter import FrontMatterError
 from .plan import Plan
 from .reader import POST_FOLDERS, POST_SUFFIXES, read_post
@@ -67,6 +68,10 @@ def import_posts(
                 setattr(report, action, getattr(report, action) + 1)
             if not dry_run:
                 plan.write(progress)
+                # Articles and their names are all written: now their search entries (articles/search.py).
+                update_search_index(
+                    [item.article_id for item in plan.items if item.article_id], progress=progress
+                )
     except IntegrityError as exc:
         report.failures.append(f"the database refused the import, nothing was written: {exc}")
         raise ImportFailed(report) from exc
