@@ -73,6 +73,34 @@ def test_a_card_shows_title_link_date_authors_tags_and_summary(client):
     assert "要約の文です。" in page
 
 
+def test_a_card_lists_the_byline_in_its_order_and_tags_by_name(client):
+    zed, amy = make_author("Zed Card"), make_author("Amy Card")
+    make_article("Ordered card", tags=["zeta", "alpha", "日本"], authors=[zed, amy])
+    page = text(client.get("/"))
+    assert page.index(">Zed Card</a>、") < page.index(">Amy Card</a>")
+    assert page.index(">alpha</a>") < page.index(">zeta</a>") < page.index(">日本</a>")
+
+
+def test_home_pages_link_older_pages_without_counting_every_article(client):
+    start = timezone.now() - timedelta(days=30)
+    for day in range(12):
+        make_article(f"Day {day:02d}", published_at=start + timedelta(days=day))
+    first, second = text(client.get("/")), text(client.get("/?page=2"))
+    assert 'rel="next" href="?page=2"' in first and "1ページ目" in first
+    assert 'rel="prev" href="/' in second and "2ページ目" in second
+    assert 'rel="next"' not in second and "/ " not in second.split('class="page-number">')[1][:20]
+    for page in ("3", "last"):
+        assert client.get("/", {"page": page}).status_code == 404, page
+
+
+def test_exactly_one_full_page_has_no_older_link(client):
+    for _ in range(10):
+        make_article()
+    page = text(client.get("/"))
+    assert page.count('class="card"') == 10 and 'class="pagination"' not in page
+    assert client.get("/?page=2").status_code == 404
+
+
 def test_an_empty_home_page_is_calm(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -338,14 +366,14 @@ def _public_pages(count):
     articles, author, category = _populate(count)
     day = articles[-1].pub_date
     return {
-        "/": 4,  # count, page, bylines with authors, tags
-        "/?page=2" if count > 10 else "/?page=1": 4,
+        "/": 2,  # the page (one row more tells if there is another), bylines and tags together
+        "/?page=2" if count > 10 else "/?page=1": 2,
         "/tags/": 1,  # tags annotated with their public count
-        "/tags/shared/": 4,  # the tag with its count, page, bylines, tags
-        category.get_absolute_url(): 4,
-        author.get_absolute_url(): 4,
-        f"/{day.year}/": 4,
-        f"/{day.year}/{day.month:02d}/": 4,
+        "/tags/shared/": 3,  # the tag with its count, page, bylines and tags
+        category.get_absolute_url(): 3,
+        author.get_absolute_url(): 3,
+        f"/{day.year}/": 2,
+        f"/{day.year}/{day.month:02d}/": 2,
         # article, bylines, tags and categories together, related and neighbours
         articles[count // 2].get_absolute_url(): 4,
         "/no-such-page/": 2,  # the latest articles on the 404 page, the old-path lookup
@@ -376,6 +404,17 @@ def test_the_preview_banner_speaks_the_editors_language(client, editor):
     draft = make_draft("English draft", language="en", published_at=None)
     page = text(client.get(draft.get_absolute_url()))
     assert '<p class="preview-banner" role="status" lang="ja"><strong>下書き（非公開）</strong>' in page
+
+
+def test_remembered_paths_are_those_reverse_gives():
+    from django.urls import reverse
+
+    from articles import links
+
+    article = make_article("日本語", slug="日本語の記事")
+    assert links.article_path(article.pub_date, article.slug) == article.get_absolute_url()
+    for name, slug in [("articles:tag", "ai人材"), ("articles:author", "山田 花子"), ("articles:tag", "a%b")]:
+        assert links.path(name, slug) == reverse(name, kwargs={"slug": slug})
 
 
 def test_the_table_of_contents_reads_ids_and_text_from_stored_html():

@@ -3,9 +3,28 @@
 from django import template
 from django.conf import settings
 
+from .. import links
 from ..models import Article
 
 register = template.Library()
+
+
+# Remembered paths (articles/links.py) for the links that repeat on list pages.
+@register.filter
+def article_url(article):
+    if article.pub_date is None:
+        return article.get_absolute_url()
+    return links.article_path(article.pub_date, article.slug)
+
+
+@register.filter
+def tag_url(tag):
+    return links.tag_path(tag.slug)
+
+
+@register.filter
+def author_url(author):
+    return links.author_path(author.slug)
 
 
 @register.simple_tag
