@@ -233,7 +233,7 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:
             # Editors see every article, writers their own: the admin's rule, not change_article.
             articles |= workflow.visible_articles(self.request.user)
-        return articles.with_byline()
+        return articles  # with_terms() adds the byline, tags and categories
 
     def get_object(self, queryset=None):
         try:
@@ -271,7 +271,7 @@ class DraftDetailView(ArticleDetailView):
 
     def get_queryset(self):
         if self.request.user.is_staff:
-            return workflow.visible_articles(self.request.user).with_byline()
+            return workflow.visible_articles(self.request.user)
         return Article.objects.none()
 
     def get_object(self, queryset=None):

@@ -237,6 +237,27 @@ def test_related_articles_share_the_most_tags_and_are_public(client):
     assert "Draft sharing all" not in page and "Future sharing all" not in page
 
 
+def test_related_ties_go_to_the_newest_and_withdrawn_articles_never_appear(client):
+    now = timezone.now()
+    article = make_article("Centre", tags=["x"], published_at=now - timedelta(days=10))
+    for day in range(1, 6):
+        make_article(f"Tie {day}", tags=["x"], published_at=now - timedelta(days=day))
+    make_article("Withdrawn", tags=["x"], published_at=now - timedelta(hours=1), unpublish_at=now)
+    page = text(client.get(article.get_absolute_url()))
+    related = page[page.index('class="related"') : page.index("</aside>")]
+    assert [f"Tie {day}" in related for day in range(1, 6)] == [True, True, True, True, False]
+    assert related.index("Tie 1") < related.index("Tie 2")
+    assert "Withdrawn" not in page
+
+
+def test_neighbours_published_at_the_same_moment_go_by_id(client):
+    at = timezone.now() - timedelta(days=1)
+    first, middle, last = (make_article(f"Same {n}", published_at=at) for n in range(3))
+    page = text(client.get(middle.get_absolute_url()))
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in page
+    assert f'rel="next" href="{last.get_absolute_url()}"' in page
+
+
 def test_previous_and_next_skip_drafts_and_scheduled_articles(client):
     now = timezone.now()
     older = make_article("Older public", published_at=now - timedelta(days=5))
@@ -374,8 +395,8 @@ def _public_pages(count):
         author.get_absolute_url(): 3,
         f"/{day.year}/": 2,
         f"/{day.year}/{day.month:02d}/": 2,
-        # article, bylines, tags and categories together, related and neighbours
-        articles[count // 2].get_absolute_url(): 4,
+        # the article; its byline, tags and categories together; related and neighbours together
+        articles[count // 2].get_absolute_url(): 3,
         "/no-such-page/": 2,  # the latest articles on the 404 page, the old-path lookup
     }
 
