@@ -40,3 +40,14 @@ def tag_path(slug):
 
 def author_path(slug):
     return path("articles:author", slug)
+
+
+def category_path(slug):
+    return path("articles:category", slug)
+
+
+def path_of(article):
+    """Article.get_absolute_url(), remembered for dated articles."""
+    if article.pub_date is None:
+        return article.get_absolute_url()
+    return article_path(article.pub_date, article.slug)

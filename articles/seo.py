@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from . import links
 from .text import truncate
 
 DESCRIPTION_LENGTH = 120
@@ -80,7 +80,7 @@ def _canonical(article):
     canonical = _front_matter(article, "canonical_url")
     if isinstance(canonical, str) and canonical.startswith(("http://", "https://")):
         return canonical
-    return absolute(article.get_absolute_url())
+    return absolute(links.path_of(article))
 
 
 def _wants_noindex(article):
@@ -112,7 +112,7 @@ def _local_iso(moment):
 
 
 def _person(author):
-    return {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+    return {"@type": "Person", "name": author.name, "url": absolute(links.author_path(author.slug))}
 
 
 def news_article(article, url, image):
@@ -142,11 +142,11 @@ def news_article(article, url, image):
 
 def breadcrumbs(article):
     """schema.org BreadcrumbList: Home > first category > article."""
-    trail = [(settings.SITE_NAME, absolute(reverse("articles:home")))]
+    trail = [(settings.SITE_NAME, absolute(links.path("articles:home")))]
     categories = list(article.categories.all())
     if categories:
-        trail.append((categories[0].name, absolute(categories[0].get_absolute_url())))
-    trail.append((article.title, absolute(article.get_absolute_url())))
+        trail.append((categories[0].name, absolute(links.category_path(categories[0].slug))))
+    trail.append((article.title, absolute(links.path_of(article))))
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

@@ -10,11 +10,15 @@ register = template.Library()
 
 
 # Remembered paths (articles/links.py) for the links that repeat on list pages.
+@register.simple_tag
+def path(name, *args):
+    """{% url %} for the site's fixed links (header, footer, feeds), remembered."""
+    return links.path(name, *args)
+
+
 @register.filter
 def article_url(article):
-    if article.pub_date is None:
-        return article.get_absolute_url()
-    return links.article_path(article.pub_date, article.slug)
+    return links.path_of(article)
 
 
 @register.filter
