@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import CharField, Exists, IntegerField, OuterRef, Value
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
-from .models import Article, ArticleAuthor, Author, Category, TaggedArticle, site_date
+from . import links
+from .models import Article, Author, Category, site_date
+from .reading import relation_rows
 
 FEED_LENGTH = 20
 
@@ -54,28 +56,10 @@ def add_names(articles):
     by_pk = {article.pk: article for article in articles}
     for article in articles:
         article.author_names, article.category_names = [], []
-
-    def kind(letter):
-        return Value(letter, output_field=CharField())
-
-    unordered = Value(0, output_field=IntegerField())
-    names = (
-        ArticleAuthor.objects.filter(article__in=by_pk)
-        .order_by()  # SQLite allows no ORDER BY inside a UNION
-        .values_list("article_id", kind("a"), "position", "author__name")
-        .union(
-            Article.categories.through.objects.filter(article__in=by_pk).values_list(
-                "article_id", kind("c"), unordered, "category__name"
-            ),
-            TaggedArticle.objects.filter(content_object__in=by_pk).values_list(
-                "content_object_id", kind("t"), unordered, "tag__name"
-            ),
-            all=True,
-        )
-    )
     # Sorted: the byline in its order, then categories and tags by name.
-    for pk, letter, _position, name in sorted(names):
-        names_of = by_pk[pk].author_names if letter == "a" else by_pk[pk].category_names
+    rows = sorted((pk, kind, position, name) for pk, kind, position, _, _, name, _ in relation_rows(by_pk))
+    for pk, kind, _position, name in rows:
+        names_of = by_pk[pk].author_names if kind == "a" else by_pk[pk].category_names
         names_of.append(name)
 
 
@@ -193,6 +177,9 @@ class ArticleFeed(Feed):
     def item_description(self, item):
         # The summary is plain text; description and Atom summary are read as HTML.
         return escape(xml_text(item.summary))
+
+    def item_link(self, item):
+        return links.path_of(item)  # get_absolute_url(), remembered
 
     def item_pubdate(self, item):
         return item.published_at
