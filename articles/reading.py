@@ -112,32 +112,29 @@ def articles_around(article, tag_ids):
     a = f'"{article_table}"'
     parts, params = [], []
 
-    def part(ids_sql, ids_params):
-        parts.append(
-            f"SELECT {a}.id, {a}.title, {a}.slug, {a}.pub_date, {a}.published_at, {a}.language, "
-            f"picked.shared FROM ({ids_sql}) picked JOIN {a} ON {a}.id = picked.id"
-        )
-        params.extend(ids_params)
-
+    columns = f"{a}.id, {a}.title, {a}.slug, {a}.pub_date, {a}.published_at, {a}.language"
     if article.published_at is not None:
+        # The neighbours: the nearest public article either side in (publication time, id) order.
         at = connection.ops.adapt_datetimefield_value(article.published_at)
         for sign, order in (("<", "DESC"), (">", "ASC")):
-            part(
-                f"SELECT {a}.id, 0 AS shared FROM {a} WHERE {public} AND ({a}.published_at {sign} %s "
-                f"OR ({a}.published_at = %s AND {a}.id {sign} %s)) "
-                f"ORDER BY {a}.published_at {order}, {a}.id {order} LIMIT 1",
-                [*public_params, at, at, article.pk],
+            parts.append(
+                f"SELECT * FROM (SELECT {columns}, 0 AS shared FROM {a} WHERE {public} "
+                f"AND ({a}.published_at {sign} %s OR ({a}.published_at = %s AND {a}.id {sign} %s)) "
+                f"ORDER BY {a}.published_at {order}, {a}.id {order} LIMIT 1) neighbour"
             )
+            params += [*public_params, at, at, article.pk]
     if tag_ids:
+        # The related: the public articles sharing most tags, the newest first among equals.
         t = f'"{tagged_table}"'
-        part(
-            f"SELECT {t}.content_object_id AS id, COUNT(*) AS shared FROM {t} "
-            f"JOIN {a} ON {a}.id = {t}.content_object_id "
+        parts.append(
+            f"SELECT {columns}, picked.shared FROM (SELECT {t}.content_object_id AS id, COUNT(*) AS shared "
+            f"FROM {t} JOIN {a} ON {a}.id = {t}.content_object_id "
             f"WHERE {t}.tag_id IN ({', '.join(['%s'] * len(tag_ids))}) AND {a}.id <> %s AND {public} "
             f"GROUP BY {t}.content_object_id, {a}.published_at "
-            f"ORDER BY shared DESC, {a}.published_at DESC, {t}.content_object_id DESC LIMIT {RELATED_COUNT}",
-            [*tag_ids, article.pk, *public_params],
+            f"ORDER BY shared DESC, {a}.published_at DESC, {t}.content_object_id DESC "
+            f"LIMIT {RELATED_COUNT}) picked JOIN {a} ON {a}.id = picked.id"
         )
+        params += [*tag_ids, article.pk, *public_params]
     around = Around()
     if not parts:
         return around
