@@ -3,8 +3,7 @@
 import datetime
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -14,7 +13,7 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
 from . import reading, search, seo, workflow
-from .models import Article, ArticleAuthor, Author, Category
+from .models import Article, ArticleAuthor
 
 
 def public_cards():
@@ -39,6 +38,25 @@ def with_public_count(queryset, relation):
     """Annotate how many public articles each row has: the only count a reader may see."""
     public = Q(**{f"{relation}__in": Article.objects.published()})
     return queryset.annotate(public_count=Count(relation, filter=public))
+
+
+def archive_with_public_count(article_field, slug):
+    """The tag, category or author with this slug and its count of public articles, or None.
+
+    Counted through the relation's rows (tagged_article_by_tag_idx for tags) checked against
+    article_visibility_idx, in SQL around published()'s own condition: the ORM's correlated
+    subquery took 1.5 ms to build and asked for the count twice when filtered on it.
+    """
+    field = Article._meta.get_field(article_field)
+    model, article = field.related_model, Article._meta.db_table
+    public, params = reading.public_condition()
+    sql = (
+        f'SELECT archive.*, (SELECT COUNT(*) FROM "{field.m2m_db_table()}" link '
+        f'JOIN "{article}" ON "{article}".id = link.{field.m2m_column_name()} '
+        f"WHERE link.{field.m2m_reverse_name()} = archive.id AND {public}) AS public_count "
+        f'FROM "{model._meta.db_table}" archive WHERE archive.slug = %s'
+    )
+    return next(iter(model.objects.raw(sql, [*params, slug])), None)
 
 
 class CountedPaginator(Paginator):
@@ -125,25 +143,12 @@ class EmptyIs404Mixin:
 class ObjectArchiveView(ArticleListView):
     """The public articles of one tag, category or author; 404 unless it has some."""
 
-    archive_model = None
-    article_field = None  # Article's relation to archive_model
-    reverse_field = None  # archive_model's relation to Article
+    article_field = None  # Article's relation to Tag, Category or Author
     title_format = None
 
     def get(self, request, *args, **kwargs):
-        # Counted through the join (the relation's index), one correlated count for one row:
-        # the IN (published articles) of with_public_count() scans every article twice.
-        public = (
-            Article.objects.published()
-            .filter(**{self.article_field: OuterRef("pk")})
-            .order_by()
-            .values(self.article_field)
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        objects = self.archive_model.objects.annotate(public_count=Coalesce(Subquery(public), 0))
-        self.archive = get_object_or_404(objects, slug=self.kwargs["slug"])
-        if not self.archive.public_count:  # tested here, not in SQL, where it would count twice
+        self.archive = archive_with_public_count(self.article_field, self.kwargs["slug"])
+        if self.archive is None or not self.archive.public_count:
             raise Http404(_("No public article has this tag, category or author."))
         return super().get(request, *args, **kwargs)
 
@@ -167,24 +172,21 @@ class ObjectArchiveView(ArticleListView):
 
 
 class TagArticleListView(ObjectArchiveView):
-    archive_model = Tag
-    article_field, reverse_field = "tags", "article"
+    article_field = "tags"
     title_format = _("Tag: %(name)s")
     description = _("Articles tagged with this tag.")
     template_name = "articles/tag_archive.html"
 
 
 class CategoryArticleListView(ObjectArchiveView):
-    archive_model = Category
-    article_field, reverse_field = "categories", "articles"
+    article_field = "categories"
     title_format = _("Category: %(name)s")
     description = _("Articles in this category.")
     template_name = "articles/category_archive.html"
 
 
 class AuthorArticleListView(ObjectArchiveView):
-    archive_model = Author
-    article_field, reverse_field = "authors", "articles"
+    article_field = "authors"
     title_format = _("Articles by %(name)s")
     description = _("Articles by this author.")
     template_name = "articles/author_archive.html"
