@@ -237,7 +237,10 @@ class Article(models.Model):
         ordering = ["-published_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["pub_date", "slug"], name="unique_slug_per_date")]
         indexes = [
-            models.Index(fields=["status", "-published_at"], name="article_public_idx"),
+            # Covers the listing order and the publication rule: deep pages skip rows in the index.
+            models.Index(
+                fields=["status", "-published_at", "-id"], include=["unpublish_at"], name="article_public_idx"
+            ),
             # Whether an article is public, by id, without reading the wide row (PostgreSQL's
             # INCLUDE; elsewhere a plain index on id).
             models.Index(
