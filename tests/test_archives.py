@@ -82,6 +82,24 @@ def test_tag_pages_paginate_with_the_heading_count(client):
         assert client.get("/tags/many/", {"page": page}).status_code == 404, page
 
 
+def test_later_pages_continue_in_order_past_hidden_and_simultaneous_articles(client):
+    start = datetime.datetime(2025, 9, 1, tzinfo=TOKYO)
+    for n in range(25):
+        # Pairs share a publication time: the id decides their order, on every page alike.
+        make_article(f"Paged {n:02d}", tags=["paged"], published_at=start + timedelta(hours=n // 2))
+        make_draft(f"Hidden {n:02d}", tags=["paged"], published_at=start + timedelta(hours=n // 2))
+    expected = [f"Paged {n:02d}" for n in reversed(range(25))]
+    for path in ("/tags/paged/", "/"):
+        seen = []
+        for page in (1, 2, 3):
+            body = text(client.get(path, {"page": page}))
+            seen += [title for title in expected if f">{title}</a>" in body]
+            assert "Hidden" not in body
+        assert sorted(seen, key=expected.index) == expected
+        body = text(client.get(path, {"page": 2}))
+        assert body.index(">Paged 14</a>") < body.index(">Paged 13</a>") < body.index(">Paged 05</a>")
+
+
 @pytest.mark.parametrize("kind", ["tag", "category", "author"])
 def test_archives_advertise_their_own_feeds(client, kind):
     author, category = make_author("Feeder"), make_category("Feeds")
