@@ -40,25 +40,6 @@ def with_public_count(queryset, relation):
     return queryset.annotate(public_count=Count(relation, filter=public))
 
 
-def archive_with_public_count(article_field, slug):
-    """The tag, category or author with this slug and its count of public articles, or None.
-
-    Counted through the relation's rows (tagged_article_by_tag_idx for tags) checked against
-    article_visibility_idx, in SQL around published()'s own condition: the ORM's correlated
-    subquery took 1.5 ms to build and asked for the count twice when filtered on it.
-    """
-    field = Article._meta.get_field(article_field)
-    model, article = field.related_model, Article._meta.db_table
-    public, params = reading.public_condition()
-    sql = (
-        f'SELECT archive.*, (SELECT COUNT(*) FROM "{field.m2m_db_table()}" link '
-        f'JOIN "{article}" ON "{article}".id = link.{field.m2m_column_name()} '
-        f"WHERE link.{field.m2m_reverse_name()} = archive.id AND {public}) AS public_count "
-        f'FROM "{model._meta.db_table}" archive WHERE archive.slug = %s'
-    )
-    return next(iter(model.objects.raw(sql, [*params, slug])), None)
-
-
 def page_rows(queryset, bottom, top):
     """Rows bottom to top of an ordered queryset; past the first page, ids first, then the rows.
 
@@ -167,8 +148,14 @@ class ObjectArchiveView(ArticleListView):
     title_format = None
 
     def get(self, request, *args, **kwargs):
-        self.archive = archive_with_public_count(self.article_field, self.kwargs["slug"])
-        if self.archive is None or not self.archive.public_count:
+        model = Article._meta.get_field(self.article_field).related_model
+        self.archive = get_object_or_404(model, slug=self.kwargs["slug"])
+        # A query of its own: counted for one known id, PostgreSQL merges two index-only scans
+        # (2.5 ms for the busiest tag); as a subquery correlated with the lookup it planned a
+        # nested loop, and took 5.5 ms with the planning.
+        public = Article.objects.published().filter(**{self.article_field: self.archive})
+        self.archive.public_count = public.count()
+        if not self.archive.public_count:
             raise Http404(_("No public article has this tag, category or author."))
         return super().get(request, *args, **kwargs)
 

@@ -390,9 +390,9 @@ def _public_pages(count):
         "/": 2,  # the page (one row more tells if there is another), bylines and tags together
         "/?page=2" if count > 10 else "/?page=1": 2,
         "/tags/": 1,  # tags annotated with their public count
-        "/tags/shared/": 3,  # the tag with its count, page, bylines and tags
-        category.get_absolute_url(): 3,
-        author.get_absolute_url(): 3,
+        "/tags/shared/": 4,  # the tag, its count, the page, bylines and tags together
+        category.get_absolute_url(): 4,
+        author.get_absolute_url(): 4,
         f"/{day.year}/": 2,
         f"/{day.year}/{day.month:02d}/": 2,
         # the article; its byline, tags and categories together; related and neighbours together
