@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -268,6 +268,23 @@ def test_rebuild_command_indexes_every_article(capsys):
     assert "2 articles indexed" in capsys.readouterr().out
 
 
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_command_can_share_the_work_between_processes(monkeypatch):
+    from articles.management.commands import rebuild_search_index
+
+    monkeypatch.setattr(rebuild_search_index, "CHUNK", 2)  # three chunks for two processes
+    for n in range(5):
+        make_article(f"記事{n}", body="量子計算。")
+    call_command("rebuild_search_index", jobs=2, verbosity=0)
+    assert len(found("量子")) == 5
+
+
+def test_rebuild_command_refuses_no_processes():
+    with pytest.raises(CommandError, match="--jobs"):
+        call_command("rebuild_search_index", jobs=0)
+
+
 # --- the page ------------------------------------------------------------------------------------
 
 
@@ -286,6 +303,13 @@ def test_results_show_a_highlighted_escaped_snippet_the_date_and_tags(client):
     assert "x &lt; y &amp; 巨額を投じ、<mark>投資</mark>競争" in result
     assert "2025" in result and 'rel="tag">AI人材</a>' in result
     assert '<meta name="robots" content="noindex">' in html
+
+
+def test_highlights_map_folded_text_back_to_what_was_written():
+    query = parse_query("AI人材 investment")
+    assert search.highlight("国の…ＡＩ人材…計画", query) == "国の…<mark>ＡＩ人材</mark>…計画"
+    assert search.highlight("Big Investments.", query) == "Big <mark>Investments</mark>."
+    assert search.highlight("nothing here", query) is None
 
 
 def test_a_results_page_takes_four_queries_and_pages_keep_the_query(client, django_assert_num_queries):
