@@ -194,10 +194,11 @@ def relation_rows(article_ids, kinds="act"):
     prefetch_related() builds a queryset per article and relation, and even the ORM's UNION of
     values took longer to build (0.5-1 ms) than to run.
     """
-    ids = list(article_ids)
-    if not ids:
+    if not article_ids:
         return []
-    marks = ", ".join(["%s"] * len(ids))
+    # The ids are written into the SQL, as integers (int() refuses anything else): a feed's 60
+    # placeholders are more than psycopg caches the parsing of, and parsing them cost 0.2 ms.
+    marks = ", ".join(str(int(pk)) for pk in article_ids)
     byline, author = ArticleAuthor._meta.db_table, Author._meta.db_table
     categorised, category = Article.categories.through._meta.db_table, Category._meta.db_table
     tagged, tag = TaggedArticle._meta.db_table, Tag._meta.db_table
@@ -213,7 +214,7 @@ def relation_rows(article_ids, kinds="act"):
         f"WHERE link.content_object_id IN ({marks})",
     }
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts[kind] for kind in kinds), ids * len(kinds))
+        cursor.execute(" UNION ALL ".join(parts[kind] for kind in kinds))
         return cursor.fetchall()
 
 
