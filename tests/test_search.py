@@ -2,6 +2,7 @@
 
 import re
 
+import html5lib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -365,6 +366,15 @@ def test_a_long_query_is_cut_and_the_page_says_so(client):
     response = client.get(SEARCH, {"q": "投資" * 5000})
     assert response.status_code == 200
     assert "Only the first 200 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("text", ["投資", "", "%", "該当なし"])
+def test_the_page_is_valid_html5_with_one_h1(client, text):
+    indexed(*[make_article(f"投資{n}", body="x < y & 投資。", tags=["AI"]) for n in range(12)])
+    tree = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(
+        client.get(SEARCH, {"q": text}).content
+    )
+    assert len(tree.findall(".//h1")) == 1 and tree.find(".//main") is not None
 
 
 def test_every_page_has_the_search_box_in_its_header(client):
