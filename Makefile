@@ -45,8 +45,10 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Pages and feed under load (bench/README.md), then search latency (bench/SEARCH.md).
 bench: $(VENV)/.installed-dev
 	bash bench/run
+	bash bench/search
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

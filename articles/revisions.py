@@ -9,6 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import search
 from .models import Article, ArticleAuthor, Author, Category, Revision, TaggedArticle
 from .services import save_article
 from .text import CJK
@@ -82,6 +83,7 @@ def restore(article, revision, user):
     article.categories.set(Category.objects.filter(pk__in=category_ids))
     authors = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
     article.set_authors([authors[a["id"]] for a in data.get("authors", []) if a["id"] in authors])
+    search.update_search_index([article.pk])  # the restored text and names are what search finds
     comment = _("Restored from revision %(number)d") % {"number": revision.number}
     return capture(article, user, comment=str(comment), force=True)
 

@@ -20,6 +20,7 @@ Jekyll import, and ``manage.py rebuild_search_index``. Publishing and unpublishi
 (results start from ``published()``); a deleted article takes its entry with it.
 """
 
+import multiprocessing
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -163,6 +164,40 @@ def update_search_index(article_ids=None, *, progress=_no_progress):
             )
         done += len(entries)
     return done
+
+
+def _index_chunk(chunk):
+    return update_search_index(chunk)
+
+
+def index_in_parallel(article_ids, *, jobs=2, on_chunk=None):
+    """Index articles in `jobs` processes, each with its own connection; returns how many.
+
+    Several processes only for committed articles on PostgreSQL, where building vectors then uses
+    both cores; otherwise (SQLite, or inside a transaction) this process does it all.
+    """
+    ids = list(dict.fromkeys(article_ids))
+    chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
+    connection = connections[SearchIndex.objects.db]
+    # Inside a transaction the rows are invisible to other processes: index them in this one.
+    if jobs < 2 or len(chunks) < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        results = map(_index_chunk, chunks)
+        pool = None
+    else:
+        connections.close_all()  # a forked process must not share its parent's connection
+        pool = multiprocessing.get_context("fork").Pool(jobs)
+        results = pool.imap(_index_chunk, chunks)
+    count = 0
+    try:
+        for chunk, done in zip(chunks, results, strict=True):
+            count += done
+            if on_chunk:
+                on_chunk(chunk)
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+    return count
 
 
 def _documents(ids):

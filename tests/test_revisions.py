@@ -6,7 +6,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from articles import revisions
+from articles import revisions, search
 from articles.models import Article, ArticleRedirect, Revision
 from articles.workflow import apply_transition
 from tests.factories import make_article, make_author, make_category, make_draft
@@ -184,3 +184,15 @@ def test_djangos_change_log_also_shows_times_with_their_zone(as_editor):
     save_in_admin(as_editor, article)
     page = as_editor.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", page)
+
+
+def test_restoring_a_revision_refreshes_the_search_index():
+    editor = make_editor("restorer")
+    article = make_article("量子計算の記事", body="量子計算の話。")
+    first = revisions.capture(article, editor)
+    article.body, article.title = "まったく別の話。", "別の記事"
+    article.save()
+    search.update_search_index([article.pk])
+    assert search.find(Article.objects.published(), search.parse_query("量子計算")).ids == []
+    revisions.restore(article, first, editor)
+    assert search.find(Article.objects.published(), search.parse_query("量子計算")).ids == [article.pk]

@@ -272,9 +272,9 @@ def test_rebuild_command_indexes_every_article(capsys):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_command_can_share_the_work_between_processes(monkeypatch):
-    from articles.management.commands import rebuild_search_index
+    from articles import search
 
-    monkeypatch.setattr(rebuild_search_index, "CHUNK", 2)  # three chunks for two processes
+    monkeypatch.setattr(search, "CHUNK", 2)  # three chunks for two processes
     for n in range(5):
         make_article(f"記事{n}", body="量子計算。")
     call_command("rebuild_search_index", jobs=2, verbosity=0)

@@ -9,11 +9,14 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
-from ..search import update_search_index
+from ..search import index_in_parallel
 from .frontmatter import FrontMatterError
 from .plan import Plan
 from .reader import POST_FOLDERS, POST_SUFFIXES, read_post
 from .site import SiteFinder
+
+# Processes that build search entries after an import (PostgreSQL only; the machine has two cores).
+INDEX_JOBS = 2
 
 
 @dataclass
@@ -68,13 +71,14 @@ def import_posts(
                 setattr(report, action, getattr(report, action) + 1)
             if not dry_run:
                 plan.write(progress)
-                # Articles and their names are all written: now their search entries (articles/search.py).
-                update_search_index(
-                    [item.article_id for item in plan.items if item.article_id], progress=progress
-                )
     except IntegrityError as exc:
         report.failures.append(f"the database refused the import, nothing was written: {exc}")
         raise ImportFailed(report) from exc
+    if not dry_run:
+        # The articles are committed: their search entries (articles/search.py) are built after, on
+        # both cores; should this step fail, `manage.py rebuild_search_index` finishes it.
+        changed = [item.article_id for item in plan.items if item.action != "unchanged"]
+        index_in_parallel(changed, jobs=INDEX_JOBS)
     return report
 
 

@@ -1,19 +1,14 @@
 """manage.py rebuild_search_index [ID...]: recompute the search index of every article, or of some."""
 
-import multiprocessing
 import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, connections
+from django.db import connection
 from tqdm import tqdm
 
 from articles.models import Article
-from articles.search import CHUNK, update_search_index
-
-
-def _index(chunk):
-    return update_search_index(chunk)
+from articles.search import index_in_parallel
 
 
 class Command(BaseCommand):
@@ -37,21 +32,10 @@ class Command(BaseCommand):
             raise CommandError("--jobs must be 1 or more.")
         started = time.monotonic()
         ids = ids or list(Article.objects.order_by("pk").values_list("pk", flat=True))
-        chunks = [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
         bar = tqdm(
             total=len(ids), unit="article", desc="Indexing", disable=not (verbosity and sys.stderr.isatty())
         )
-        count = 0
-        if jobs == 1:
-            for chunk in chunks:
-                count += update_search_index(chunk)
-                bar.update(len(chunk))
-        else:
-            connections.close_all()  # each process opens its own
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for chunk, done in zip(chunks, pool.imap(_index, chunks), strict=True):
-                    count += done
-                    bar.update(len(chunk))
+        count = index_in_parallel(ids, jobs=jobs, on_chunk=lambda chunk: bar.update(len(chunk)))
         bar.close()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
