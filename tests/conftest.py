@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
@@ -23,3 +25,29 @@ def shared():
     if not SHARED.is_dir():
         pytest.skip("../shared is absent (it is beside the project in CI, not in a user's clone)")
     return SHARED
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Debian's Chromium driven by Playwright (never a downloaded browser); skips without it."""
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium (make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls around it are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        # The test's own queries ran beside Playwright's event loop on a connection of their own;
+        # left open, PostgreSQL could not drop the test database.
+        connections.close_all()
+        browser.close()
