@@ -20,6 +20,22 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture
+def writer(db):
+    """A staff account in the Writers group, with its own byline."""
+    from tests.staff import make_writer
+
+    return make_writer()
+
+
+@pytest.fixture
+def editor(db):
+    """A staff account in the Editors group, with its own byline."""
+    from tests.staff import make_editor
+
+    return make_editor()
+
+
+@pytest.fixture
 def shared():
     """The ../shared folder beside the project; tests that need it skip without it."""
     if not SHARED.is_dir():

@@ -28,11 +28,6 @@ def assert_private(response):
 
 
 @pytest.fixture
-def writer():
-    return make_writer()
-
-
-@pytest.fixture
 def draft(writer):
     return make_draft(title="未公開の下書き", body="## 見出し\n\n本文。", created_by=writer, tags=["AI"])
 

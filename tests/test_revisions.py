@@ -21,11 +21,6 @@ def english(settings):
 
 
 @pytest.fixture
-def editor():
-    return make_editor()
-
-
-@pytest.fixture
 def as_editor(client, editor):
     client.force_login(editor)
     return client

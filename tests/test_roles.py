@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article, Transition
 from tests.factories import make_article, make_author, make_category, make_draft, tomorrow
-from tests.staff import PASSWORD, admin_form_data, make_editor, make_writer
+from tests.staff import PASSWORD, admin_form_data, make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ Status = Article.Status
 
 def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
-
-
-@pytest.fixture
-def writer():
-    return make_writer()
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 @pytest.fixture

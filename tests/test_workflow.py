@@ -11,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleRedirect, Transition
 from articles.workflow import ACTIONS, TransitionRefused, allowed_actions, apply_transition, format_moment
 from tests.factories import make_article, make_draft, tomorrow, yesterday
-from tests.staff import make_editor, make_writer
+from tests.staff import make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,6 @@ def frozen(monkeypatch):
     """The clock stopped at NOW, for boundaries that must hold to the second."""
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     return NOW
-
-
-@pytest.fixture
-def writer():
-    return make_writer()
-
-
-@pytest.fixture
-def editor():
-    return make_editor()
 
 
 def own_draft(writer, **kwargs):
