@@ -495,14 +495,15 @@ class PreviewLink(models.Model):
 
     @property
     def token(self):
-        # Signed, so link ids cannot be guessed or counted through.
-        return signing.dumps(self.pk, salt=self.SALT)
+        # Signed, so link ids cannot be guessed or counted through. Signer, not signing.dumps: no
+        # timestamp, so a link keeps one address (expiry and revocation live in the database).
+        return signing.Signer(salt=self.SALT).sign_object(self.pk)
 
     @classmethod
     def from_token(cls, token):
         """The link a token names, or None when the signature is wrong or the link is gone."""
         try:
-            pk = signing.loads(token, salt=cls.SALT)
+            pk = signing.Signer(salt=cls.SALT).unsign_object(token)
         except signing.BadSignature:
             return None
         if not isinstance(pk, int):
