@@ -95,9 +95,12 @@ class TaggedArticle(TaggedItemBase):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self):
-        """What the public may see: published, its publication time has come, its withdrawal time not."""
-        now = timezone.now()
+    def published(self, at=None):
+        """What the public may see: published, its publication time has come, its withdrawal time not.
+
+        `at` is the moment to judge by, now unless given.
+        """
+        now = at or timezone.now()
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
         )

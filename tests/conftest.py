@@ -19,6 +19,16 @@ def _plain_static_storage(settings, tmp_path):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Local memory outlives a test: one test's cached related articles must not reach the next.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def writer(db):
     """A staff account in the Writers group, with its own byline."""

@@ -5,6 +5,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -248,6 +251,41 @@ def test_related_ties_go_to_the_newest_and_withdrawn_articles_never_appear(clien
     assert [f"Tie {day}" in related for day in range(1, 6)] == [True, True, True, True, False]
     assert related.index("Tie 1") < related.index("Tie 2")
     assert "Withdrawn" not in page
+
+
+def related_titles(response):
+    page = text(response)
+    return page[page.index('class="related"') : page.index("</aside>")] if 'class="related"' in page else ""
+
+
+def test_the_related_ranking_is_kept_but_every_page_checks_it_is_still_public(client):
+    article = make_article("Centre", tags=["x", "y"])
+    kept = make_article("Kept", tags=["x", "y"])
+    withdrawn = make_article("Withdrawn later", tags=["x"])
+    assert "Withdrawn later" in related_titles(client.get(article.get_absolute_url()))
+    Article.objects.filter(pk=withdrawn.pk).update(status=Article.Status.UNPUBLISHED)
+    with CaptureQueriesContext(connection) as queries:
+        related = related_titles(client.get(article.get_absolute_url()))
+    assert "Withdrawn later" not in related and kept.title in related
+    # The tags were not counted again: the ranking came from the cache.
+    assert not any("COUNT(" in query["sql"] for query in queries.captured_queries)
+
+
+def test_a_new_article_joins_the_related_list_when_the_ranking_is_renewed(client):
+    article = make_article("Centre", tags=["x"])
+    client.get(article.get_absolute_url())
+    make_article("Newcomer", tags=["x"])
+    assert "Newcomer" not in related_titles(client.get(article.get_absolute_url()))
+    cache.clear()  # what RELATED_TTL does
+    assert "Newcomer" in related_titles(client.get(article.get_absolute_url()))
+
+
+def test_changing_an_articles_tags_ranks_its_related_articles_again(client):
+    article = make_article("Centre", tags=["x"])
+    make_article("Tagged y", tags=["y"])
+    assert "Tagged y" not in related_titles(client.get(article.get_absolute_url()))
+    article.tags.add("y")
+    assert "Tagged y" in related_titles(client.get(article.get_absolute_url()))
 
 
 def test_neighbours_published_at_the_same_moment_go_by_id(client):
