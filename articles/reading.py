@@ -83,10 +83,8 @@ class Teaser(NamedTuple):
     title: str
     url: str
     language: str
-    published_at: datetime
     iso_time: str  # as |date:"c" prints it
     date: str  # as |date:"DATE_FORMAT" prints it
-    shared: int  # tags in common with this article
 
 
 @dataclass
@@ -163,49 +161,37 @@ def articles_around(article, tag_ids):
         # The ranking as it was cached, the counts written in as integers; still public only.
         shared = " ".join(f"WHEN {int(pk)} THEN {int(count)}" for pk, count in ranked.items())
         parts.append(
-            f"SELECT {columns}, CASE {a}.id {shared} END AS shared FROM {a} "
-            f"WHERE {public} AND {a}.id IN ({', '.join(str(int(pk)) for pk in ranked)})"
+            f"SELECT * FROM (SELECT {columns}, CASE {a}.id {shared} END AS shared FROM {a} "
+            f"WHERE {public} AND {a}.id IN ({', '.join(str(int(pk)) for pk in ranked)}) "
+            f"ORDER BY shared DESC, {a}.published_at DESC, {a}.id DESC LIMIT {RELATED_COUNT}) related"
         )
         params += public_params
     around = Around()
     if not parts:
         return around
-    path = links.paths()
-    rows = []
-    for row in Article.objects.raw(" UNION ALL ".join(parts), params):
-        moment = timezone.localtime(row.published_at)
-        url = path("articles:detail", *_date_parts(row.pub_date), row.slug)
-        rows.append(
-            Teaser(
-                row.pk,
-                row.title,
-                url,
-                row.language,
-                row.published_at,
-                moment.isoformat(),
-                date_format(moment),
-                row.shared,
-            )
-        )
+    rows = list(Article.objects.raw(" UNION ALL ".join(parts), params))
     if ranked is None:
         cache.set(related_key, {row.pk: row.shared for row in rows if row.shared}, RELATED_TTL)
-    around.related = sorted(
+    related = sorted(
         (row for row in rows if row.shared),
         key=lambda row: (-row.shared, -row.published_at.timestamp(), -row.pk),
-    )[:RELATED_COUNT]
+    )
+    around.related = [_teaser(row) for row in related[:RELATED_COUNT]]
     if article.published_at is not None:
         key = (article.published_at, article.pk)
-        around.older = max(
-            (r for r in rows if (r.published_at, r.pk) < key),
-            key=lambda r: (r.published_at, r.pk),
-            default=None,
-        )
-        around.newer = min(
-            (r for r in rows if (r.published_at, r.pk) > key),
-            key=lambda r: (r.published_at, r.pk),
-            default=None,
-        )
+        older = [r for r in rows if (r.published_at, r.pk) < key]
+        newer = [r for r in rows if (r.published_at, r.pk) > key]
+        if older:
+            around.older = _teaser(max(older, key=lambda r: (r.published_at, r.pk)))
+        if newer:
+            around.newer = _teaser(min(newer, key=lambda r: (r.published_at, r.pk)))
     return around
+
+
+def _teaser(row):
+    moment = timezone.localtime(row.published_at)
+    url = links.paths()("articles:detail", *_date_parts(row.pub_date), row.slug)
+    return Teaser(row.pk, row.title, url, row.language, moment.isoformat(), date_format(moment))
 
 
 def cache_relation(article, name, objects):
