@@ -68,12 +68,33 @@ def was_updated(article):
     )
 
 
-def reading_time_label(article):
-    """ "6分で読めます" or "6 min read": in the article's own language, not the visitor's."""
+class Moment(NamedTuple):
+    """A time as the page prints it, formatted once in Python rather than by two template filters."""
+
+    iso: str  # as |date:"c" prints it
+    text: str  # as |date:"DATE_FORMAT" prints it
+
+
+def moment(value):
+    local = timezone.localtime(value)
+    return Moment(local.isoformat(), date_format(local))
+
+
+class Dateline(NamedTuple):
+    published: Moment | None
+    updated: Moment | None  # only when the update is worth telling (was_updated)
+    reading_time: str  # "6分で読めます" or "6 min read"
+
+
+def dateline(article):
+    """The line under an article's title, in the article's own language, not the visitor's."""
     with override(article.language):
-        return ngettext("%(minutes)d min read", "%(minutes)d min read", article.reading_time) % {
-            "minutes": article.reading_time
-        }
+        return Dateline(
+            moment(article.published_at) if article.published_at else None,
+            moment(article.updated_at) if was_updated(article) else None,
+            ngettext("%(minutes)d min read", "%(minutes)d min read", article.reading_time)
+            % {"minutes": article.reading_time},
+        )
 
 
 class Teaser(NamedTuple):
@@ -189,9 +210,8 @@ def articles_around(article, tag_ids):
 
 
 def _teaser(row):
-    moment = timezone.localtime(row.published_at)
     url = links.paths()("articles:detail", *_date_parts(row.pub_date), row.slug)
-    return Teaser(row.pk, row.title, url, row.language, moment.isoformat(), date_format(moment))
+    return Teaser(row.pk, row.title, url, row.language, *moment(row.published_at))
 
 
 def cache_relation(article, name, objects):

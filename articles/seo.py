@@ -14,9 +14,6 @@ from .text import truncate
 DESCRIPTION_LENGTH = 120
 OG_LOCALES = {"ja": "ja_JP", "en": "en_US"}
 
-# The same escapes as Django's json_script: "</script>" in a title cannot end the element.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
 
 def absolute(url):
     """An absolute URL on this site (settings.SITE_URL); URLs that already have a scheme pass."""
@@ -32,7 +29,10 @@ def describe(text):
 
 def json_ld_script(data):
     """A <script type="application/ld+json"> element that no string in the data can break out of."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    # The same escapes as Django's json_script: "</script>" in a title cannot end the element.
+    # replace(), not translate(): a third of the page's JSON-LD time went to translate().
+    payload = payload.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
     return mark_safe(f'<script type="application/ld+json">{payload}</script>')
 
 
@@ -47,6 +47,7 @@ class PageMeta:
     image: str = ""
     language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
     noindex: bool = False
+    published_time: str = ""  # an article's, for article:published_time
     json_ld: list = field(default_factory=list)
 
     @property
@@ -94,15 +95,17 @@ def article_meta(article, *, preview=False):
     """An article page's head; staff previews of unpublished articles are never indexed."""
     url = _canonical(article)
     image = absolute(article.image)
+    description = describe(article.description or article.summary)
     return PageMeta(
         title=article.title,
         url=url,
-        description=describe(article.description or article.summary),
+        description=description,
         type="article",
         image=image,
         language=article.language,
         noindex=preview or _wants_noindex(article),
-        json_ld=[news_article(article, url, image), breadcrumbs(article)],
+        published_time=_local_iso(article.published_at) or "",
+        json_ld=[news_article(article, url, image, description), breadcrumbs(article)],
     )
 
 
@@ -115,7 +118,7 @@ def _person(author):
     return {"@type": "Person", "name": author.name, "url": absolute(links.author_path(author.slug))}
 
 
-def news_article(article, url, image):
+def news_article(article, url, image, description):
     """schema.org NewsArticle for one article."""
     published = article.published_at
     modified = max(filter(None, [published, article.updated_at]), default=None)
@@ -123,7 +126,7 @@ def news_article(article, url, image):
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title,
-        "description": describe(article.description or article.summary),
+        "description": description,
         "inLanguage": article.language,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _local_iso(published),

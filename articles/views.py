@@ -263,8 +263,7 @@ class ArticleDetailView(DetailView):
             tags=tags,
             toc=reading.table_of_contents(article.body_html),
             around=reading.articles_around(article, [tag.pk for tag in tags]),
-            updated=reading.was_updated(article),
-            reading_time=reading.reading_time_label(article),
+            dateline=reading.dateline(article),
             meta=seo.article_meta(article, preview=preview),
             **kwargs,
         )

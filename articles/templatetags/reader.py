@@ -31,6 +31,11 @@ def author_url(author):
     return links.author_path(author.slug)
 
 
+@register.filter
+def category_url(category):
+    return links.category_path(category.slug)
+
+
 @register.simple_tag
 def site_name():
     return settings.SITE_NAME
