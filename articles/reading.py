@@ -12,7 +12,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import ngettext, override
+from django.utils.translation import get_language, ngettext, override
 from taggit.models import Tag
 
 from . import links
@@ -77,7 +77,14 @@ class Moment(NamedTuple):
 
 def moment(value):
     local = timezone.localtime(value)
-    return Moment(local.isoformat(), date_format(local))
+    return Moment(local.isoformat(), date_text(local.date(), get_language()))
+
+
+@functools.lru_cache(maxsize=4096)
+def date_text(day, language):
+    """|date:"DATE_FORMAT" for a day in the active language, remembered: a list page prints a
+    dozen dates, mostly the same few, and formatting one costs as much as a card's links."""
+    return date_format(day)
 
 
 class Dateline(NamedTuple):
@@ -305,8 +312,7 @@ def with_card_data(articles):
     for article in articles:
         article.card_url = path("articles:detail", *_date_parts(article.pub_date), article.slug)
         # What |date:"c" and |date:"DATE_FORMAT" print, without a template filter each.
-        moment = timezone.localtime(article.published_at)
-        article.card_iso_time, article.card_date = moment.isoformat(), date_format(moment.date())
+        article.card_iso_time, article.card_date = moment(article.published_at)
         article.card_authors, article.card_tags = [], []
     for pk, letter, _position, _link_pk, _pk, name, slug in rows:
         if letter == "a":

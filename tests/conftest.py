@@ -20,13 +20,16 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    # Local memory outlives a test: one test's cached related articles must not reach the next.
-    from django.core.cache import cache
+def _empty_caches():
+    # Local memory outlives a test: one test's related articles or page chrome (rendered with
+    # its settings) must not reach the next.
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from pathlib import Path
 import html5lib
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
 from django.urls import NoReverseMatch, reverse
 
 from .factories import make_article, make_author, make_category, make_draft
@@ -132,6 +134,29 @@ def test_the_header_has_a_search_box_exactly_when_search_exists(client):
     assert ('role="search"' in header) == exists
     # The 404 page always offers one.
     assert 'role="search"' in client.get("/no-such-page/").content.decode()
+
+
+def header_of(response):
+    page = response.content.decode()
+    return page[page.index('<header class="site-header"') : page.index("</header>")]
+
+
+def test_the_chrome_is_rendered_once_per_language_and_shared_by_every_page(client, pages):
+    header = header_of(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+    assert ">Latest<" in header
+    assert header_of(client.get("/", HTTP_ACCEPT_LANGUAGE="ja")) != header
+    assert ">最新記事<" in header_of(client.get(pages["article"], HTTP_ACCEPT_LANGUAGE="ja"))
+    kept = caches["chrome"].get(make_template_fragment_key("site_header", ["en"]))
+    assert kept and header in kept
+
+
+def test_what_one_reader_searched_never_reaches_the_shared_header(client):
+    client.get("/?q=someone-elses-search")
+    client.get("/search/?q=someone-elses-search")
+    assert "someone-elses-search" not in header_of(client.get("/"))
+    # The search page's own form keeps the reader's words.
+    page = client.get("/search/?q=my-words").content.decode()
+    assert 'id="search-page-q" name="q" value="my-words"' in page
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
