@@ -101,8 +101,10 @@ class ArticleQuerySet(models.QuerySet):
         `at` is the moment to judge by, now unless given.
         """
         now = at or timezone.now()
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=now).filter(
-            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
         )
 
     def in_state(self, state):

@@ -204,20 +204,21 @@ def articles_around(article, tag_ids):
         (row for row in rows if row.shared),
         key=lambda row: (-row.shared, -row.published_at.timestamp(), -row.pk),
     )
-    around.related = [_teaser(row) for row in related[:RELATED_COUNT]]
+    path = links.paths()
+    around.related = [_teaser(row, path) for row in related[:RELATED_COUNT]]
     if article.published_at is not None:
         key = (article.published_at, article.pk)
         older = [r for r in rows if (r.published_at, r.pk) < key]
         newer = [r for r in rows if (r.published_at, r.pk) > key]
         if older:
-            around.older = _teaser(max(older, key=lambda r: (r.published_at, r.pk)))
+            around.older = _teaser(max(older, key=lambda r: (r.published_at, r.pk)), path)
         if newer:
-            around.newer = _teaser(min(newer, key=lambda r: (r.published_at, r.pk)))
+            around.newer = _teaser(min(newer, key=lambda r: (r.published_at, r.pk)), path)
     return around
 
 
-def _teaser(row):
-    url = links.paths()("articles:detail", *_date_parts(row.pub_date), row.slug)
+def _teaser(row, path):
+    url = path("articles:detail", *_date_parts(row.pub_date), row.slug)
     return Teaser(row.pk, row.title, url, row.language, *moment(row.published_at))
 
 
