@@ -97,8 +97,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The pages' chrome (base.html's {% cache %} blocks) changes only with a deploy: each process
-# keeps its own, since fetching it from Redis would cost about what rendering it does.
-CACHES["chrome"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "chrome"}
+# keeps its own, since fetching it from Redis would cost about what rendering it does. Not kept
+# under DEBUG, where an edited template must show on the next request.
+CACHES["chrome"] = {
+    "BACKEND": "django.core.cache.backends.dummy.DummyCache"
+    if DEBUG
+    else "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "chrome",
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

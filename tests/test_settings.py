@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOW = (
     "import json; from django.conf import settings as s; "
     "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default'], 'cache': s.CACHES['default'],"
+    " 'chrome': s.CACHES['chrome']['BACKEND'],"
     " 'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, 'hosts': s.ALLOWED_HOSTS,"
     " 'media': str(s.MEDIA_ROOT), 'static': str(s.STATIC_ROOT)}, default=str))"
 )
@@ -58,6 +59,7 @@ def test_development_defaults():
     assert conf["db"]["ENGINE"] == "django.db.backends.sqlite3"
     assert conf["db"]["NAME"].endswith("db.sqlite3")
     assert conf["cache"]["BACKEND"].endswith("LocMemCache")
+    assert conf["chrome"].endswith("DummyCache")  # an edited header shows on the next request
     assert (conf["tz"], conf["lang"]) == ("Asia/Tokyo", "ja")
 
 
@@ -86,6 +88,7 @@ def test_production_values_from_environment():
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:6379/2",
     }
+    assert conf["chrome"].endswith("LocMemCache")  # kept in each process, not fetched from Redis
     assert conf["hosts"] == ["news.example", "www.news.example"]
     assert (conf["tz"], conf["lang"], conf["media"], conf["static"]) == (
         "UTC",
