@@ -2,9 +2,11 @@
 
 import json
 import os
+import select
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -77,7 +79,7 @@ def test_production_values_from_environment():
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout)
     assert conf["debug"] is False
-    assert conf["db"]["ENGINE"] == "django.db.backends.postgresql"
+    assert conf["db"]["ENGINE"] == "newsroom.postgresql"  # Django's, with a cheaper health check
     assert (conf["db"]["HOST"], conf["db"]["PORT"], conf["db"]["NAME"]) == (
         "db.example",
         5433,
@@ -132,8 +134,33 @@ def test_a_restarted_database_connection_is_replaced_between_requests(settings):
     params.pop("context", None)
     with psycopg.connect(**params, autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    # The server's goodbye reaches the idle connection, as it has long before the next request
+    # after a real restart.
+    assert select.select([connection.connection.fileno()], [], [], 5)[0]
     request_finished.send(sender=None)
     request_started.send(sender=None)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_healthy_idle_connection_is_kept_without_asking_the_server(settings):
+    """The health check reads the socket: no `SELECT 1` round trip before each request's first query."""
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    if connection.vendor != "postgresql":
+        pytest.skip("connection health checks matter for PostgreSQL")
+    connection.settings_dict["CONN_MAX_AGE"] = 60
+    connection.settings_dict["CONN_HEALTH_CHECKS"] = True
+    connection.close()
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    request_finished.send(sender=None)
+    request_started.send(sender=None)
+    asked = AssertionError("asked the server")
+    with mock.patch.object(DatabaseWrapper, "is_usable", side_effect=asked), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] == pid
