@@ -4,7 +4,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from django.core.cache import cache
@@ -145,81 +145,133 @@ def public_condition():
     return sql, [now if param == marker else param for param in params]
 
 
-def articles_around(article, tag_ids):
-    """Related public articles (most shared tags first) and the public neighbours, in one query.
+def articles_around(article):
+    """An article's byline, tags and categories, its public neighbours and related articles: one query.
 
-    Each part finds its few ids in a LIMITed subquery that an index answers: the neighbours walk
-    article_public_idx from the article's time; the related ones count rows of
-    tagged_article_by_tag_idx checked against article_visibility_idx, or, when that ranking is
-    cached (RELATED_TTL), read the ranked ids back. A UNION ALL then reads just those rows. The
-    same query built with the ORM took 3-5 ms of Python, more than the page.
+    Fills the article's `bylines`, `tags` and `categories` caches (those not filled already, as
+    prefetch_related() would: a revision's preview brings its own) and returns an Around.
+
+    The neighbours walk article_public_idx from the article's time. The related articles are the
+    public ones sharing most tags, the newest first among equals: counting them reads every row
+    of the article's tags in tagged_article_by_tag_idx, checked against article_visibility_idx,
+    so the ranking (ids and counts) is kept for RELATED_TTL with the tags it was made for, and
+    meanwhile each page reads the ranked articles back through published().
+    """
+    key = f"articles:related:{article.pk}"
+    kept = cache.get(key)  # (the tag ids it was ranked for, {article id: tags shared})
+    rows = _surroundings(article, kept[1] if kept else None)
+    tag_ids = sorted(row.id for row in rows if row.kind == "t")
+    if kept is not None and kept[0] != tag_ids:
+        kept, rows = None, _surroundings(article, None)  # the tags changed: rank again
+    if kept is None:
+        cache.set(key, (tag_ids, {row.id: row.number for row in rows if row.kind == "r"}), RELATED_TTL)
+    _fill_terms(article, [row[:7] for row in rows if row.kind in "act"])
+
+    around, path = Around(), links.paths()
+    articles = [row for row in rows if row.kind in "nr"]
+    related = sorted(
+        (row for row in articles if row.kind == "r"),
+        key=lambda row: (-row.number, -row.published_at.timestamp(), -row.id),
+    )
+    around.related = [_teaser(row, path) for row in related[:RELATED_COUNT]]
+    if article.published_at is not None:
+        here = (article.published_at, article.pk)
+        older = [row for row in articles if (row.published_at, row.id) < here]
+        newer = [row for row in articles if (row.published_at, row.id) > here]
+        if older:
+            around.older = _teaser(max(older, key=lambda row: (row.published_at, row.id)), path)
+        if newer:
+            around.newer = _teaser(min(newer, key=lambda row: (row.published_at, row.id)), path)
+    return around
+
+
+class _Row(NamedTuple):
+    """A row of _surroundings(); its first seven columns are those of relation_rows()."""
+
+    owner: int  # the article the row is about
+    kind: str  # "n" neighbour, "r" related; "a", "c", "t" the article's byline, categories, tags
+    number: int  # tags shared ("r"), or the byline's position ("a")
+    link: int  # the byline's, category's or tag's link row
+    id: int  # the neighbour's or related article's id, or the author's, category's or tag's
+    name: str  # or the article's title
+    slug: str
+    pub_date: date | None
+    published_at: datetime | None
+    language: str | None
+
+
+def _surroundings(article, ranked):
+    """The rows of articles_around(); `ranked` is the kept ranking, or None to rank afresh.
+
+    Articles come first: PostgreSQL types a UNION's columns from left to right, so the relations'
+    NULL dates then take the articles' types.
     """
     public, public_params = public_condition()
-    article_table, tagged_table = Article._meta.db_table, TaggedArticle._meta.db_table
-    a = f'"{article_table}"'
-    parts, params = [], []
-
+    a, t = f'"{Article._meta.db_table}"', f'"{TaggedArticle._meta.db_table}"'
     columns = f"{a}.id, {a}.title, {a}.slug, {a}.pub_date, {a}.published_at, {a}.language"
+    parts, params = [], []
     if article.published_at is not None:
-        # The neighbours: the nearest public article either side in (publication time, id) order.
+        # The nearest public article either side in (publication time, id) order.
         at = connection.ops.adapt_datetimefield_value(article.published_at)
         for sign, order in (("<", "DESC"), (">", "ASC")):
             parts.append(
-                f"SELECT * FROM (SELECT {columns}, 0 AS shared FROM {a} WHERE {public} "
+                f"SELECT * FROM (SELECT {a}.id AS owner, 'n', 0, 0, {columns} FROM {a} WHERE {public} "
                 f"AND ({a}.published_at {sign} %s OR ({a}.published_at = %s AND {a}.id {sign} %s)) "
                 f"ORDER BY {a}.published_at {order}, {a}.id {order} LIMIT 1) neighbour"
             )
             params += [*public_params, at, at, article.pk]
-    related_key = f"articles:related:{article.pk}:{','.join(str(pk) for pk in sorted(tag_ids))}"
-    ranked = cache.get(related_key) if tag_ids else {}
     if ranked is None:
-        # The related: the public articles sharing most tags, the newest first among equals.
-        t = f'"{tagged_table}"'
+        # Counted among the article's tags as they are in the database.
         parts.append(
-            f"SELECT {columns}, picked.shared FROM (SELECT {t}.content_object_id AS id, COUNT(*) AS shared "
-            f"FROM {t} JOIN {a} ON {a}.id = {t}.content_object_id "
-            f"WHERE {t}.tag_id IN ({', '.join(['%s'] * len(tag_ids))}) AND {a}.id <> %s AND {public} "
-            f"GROUP BY {t}.content_object_id, {a}.published_at "
+            f"SELECT {a}.id, 'r', picked.shared, 0, {columns} FROM (SELECT {t}.content_object_id AS id, "
+            f"COUNT(*) AS shared FROM {t} JOIN {a} ON {a}.id = {t}.content_object_id "
+            f"WHERE {t}.tag_id IN (SELECT mine.tag_id FROM {t} mine WHERE mine.content_object_id = %s) "
+            f"AND {a}.id <> %s AND {public} GROUP BY {t}.content_object_id, {a}.published_at "
             f"ORDER BY shared DESC, {a}.published_at DESC, {t}.content_object_id DESC "
             f"LIMIT {RELATED_CANDIDATES}) picked JOIN {a} ON {a}.id = picked.id"
         )
-        params += [*tag_ids, article.pk]
-        params += public_params
+        params += [article.pk, article.pk, *public_params]
     elif ranked:
-        # The ranking as it was cached, the counts written in as integers; still public only.
+        # The kept ranking, its counts written in as integers.
         shared = " ".join(f"WHEN {int(pk)} THEN {int(count)}" for pk, count in ranked.items())
         parts.append(
-            f"SELECT * FROM (SELECT {columns}, CASE {a}.id {shared} END AS shared FROM {a} "
-            f"WHERE {public} AND {a}.id IN ({', '.join(str(int(pk)) for pk in ranked)}) "
+            f"SELECT * FROM (SELECT {a}.id AS owner, 'r', CASE {a}.id {shared} END AS shared, 0, {columns} "
+            f"FROM {a} WHERE {public} AND {a}.id IN ({', '.join(str(int(pk)) for pk in ranked)}) "
             f"ORDER BY shared DESC, {a}.published_at DESC, {a}.id DESC LIMIT {RELATED_COUNT}) related"
         )
         params += public_params
-    around = Around()
-    if not parts:
-        return around
-    rows = list(Article.objects.raw(" UNION ALL ".join(parts), params))
-    if ranked is None:
-        cache.set(related_key, {row.pk: row.shared for row in rows if row.shared}, RELATED_TTL)
-    related = sorted(
-        (row for row in rows if row.shared),
-        key=lambda row: (-row.shared, -row.published_at.timestamp(), -row.pk),
-    )
-    path = links.paths()
-    around.related = [_teaser(row, path) for row in related[:RELATED_COUNT]]
-    if article.published_at is not None:
-        key = (article.published_at, article.pk)
-        older = [r for r in rows if (r.published_at, r.pk) < key]
-        newer = [r for r in rows if (r.published_at, r.pk) > key]
-        if older:
-            around.older = _teaser(max(older, key=lambda r: (r.published_at, r.pk)), path)
-        if newer:
-            around.newer = _teaser(min(newer, key=lambda r: (r.published_at, r.pk)), path)
-    return around
+    parts += _relation_parts(str(int(article.pk)), padding=", NULL, NULL, NULL")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    (date_field, date_converters), (time_field, time_converters) = _date_converters(connection.vendor)
+    converted = []
+    for row in rows:
+        day, moment_ = row[7], row[8]
+        for convert in date_converters:
+            day = convert(day, date_field, connection)
+        for convert in time_converters:
+            moment_ = convert(moment_, time_field, connection)
+        converted.append(_Row(*row[:7], day, moment_, row[9]))
+    return converted
+
+
+@functools.cache
+def _date_converters(vendor):
+    """How pub_date and published_at come back from a plain cursor (SQLite: as text), as the ORM does it."""
+    table = Article._meta.db_table
+    converters = []
+    for name in ("pub_date", "published_at"):
+        column = Article._meta.get_field(name).get_col(table)
+        converters.append(
+            (column, connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+        )
+    return converters
 
 
 def _teaser(row, path):
     url = path("articles:detail", *_date_parts(row.pub_date), row.slug)
-    return Teaser(row.pk, row.title, url, row.language, *moment(row.published_at))
+    return Teaser(row.id, row.name, url, row.language, *moment(row.published_at))
 
 
 def cache_relation(article, name, objects):
@@ -232,6 +284,25 @@ def cache_relation(article, name, objects):
     queryset._result_cache = list(objects)
     queryset._prefetch_done = True
     article.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+def _relation_parts(marks, padding=""):
+    """relation_rows()'s three SELECTs for the articles whose ids `marks` lists (as SQL), each
+    with `padding` (more columns) after its own."""
+    byline, author = ArticleAuthor._meta.db_table, Author._meta.db_table
+    categorised, category = Article.categories.through._meta.db_table, Category._meta.db_table
+    tagged, tag = TaggedArticle._meta.db_table, Tag._meta.db_table
+    return {
+        "a": f"SELECT link.article_id, 'a', link.position, link.id, author.id, author.name, "
+        f"author.slug{padding} FROM {byline} link JOIN {author} author ON author.id = link.author_id "
+        f"WHERE link.article_id IN ({marks})",
+        "c": f"SELECT link.article_id, 'c', 0, link.id, category.id, category.name, category.slug{padding} "
+        f"FROM {categorised} link JOIN {category} category ON category.id = link.category_id "
+        f"WHERE link.article_id IN ({marks})",
+        "t": f"SELECT link.content_object_id, 't', 0, link.id, tag.id, tag.name, tag.slug{padding} "
+        f"FROM {tagged} link JOIN {tag} tag ON tag.id = link.tag_id "
+        f"WHERE link.content_object_id IN ({marks})",
+    }.values()
 
 
 def relation_rows(article_ids, kinds="act"):
@@ -247,39 +318,34 @@ def relation_rows(article_ids, kinds="act"):
     # The ids are written into the SQL, as integers (int() refuses anything else): a feed's 60
     # placeholders are more than psycopg caches the parsing of, and parsing them cost 0.2 ms.
     marks = ", ".join(str(int(pk)) for pk in article_ids)
-    byline, author = ArticleAuthor._meta.db_table, Author._meta.db_table
-    categorised, category = Article.categories.through._meta.db_table, Category._meta.db_table
-    tagged, tag = TaggedArticle._meta.db_table, Tag._meta.db_table
-    parts = {
-        "a": f"SELECT link.article_id, 'a', link.position, link.id, author.id, author.name, author.slug "
-        f"FROM {byline} link JOIN {author} author ON author.id = link.author_id "
-        f"WHERE link.article_id IN ({marks})",
-        "c": f"SELECT link.article_id, 'c', 0, link.id, category.id, category.name, category.slug "
-        f"FROM {categorised} link JOIN {category} category ON category.id = link.category_id "
-        f"WHERE link.article_id IN ({marks})",
-        "t": f"SELECT link.content_object_id, 't', 0, link.id, tag.id, tag.name, tag.slug "
-        f"FROM {tagged} link JOIN {tag} tag ON tag.id = link.tag_id "
-        f"WHERE link.content_object_id IN ({marks})",
-    }
+    parts = dict(zip("act", _relation_parts(marks), strict=True))
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts[kind] for kind in kinds))
         return cursor.fetchall()
 
 
-def with_terms(article):
-    """Load an article's byline, tags and categories in one query: they are shown together."""
+def _fill_terms(article, rows):
+    """Fill the article's byline, tags and categories caches from relation_rows() rows.
+
+    A relation whose cache is filled already keeps it, as with prefetch_related().
+    """
     terms = {"t": [], "c": [], "a": []}
-    for _pk, kind, position, link_pk, pk, name, slug in relation_rows([article.pk]):
+    for _pk, kind, position, link_pk, pk, name, slug in rows:
         if kind == "a":
             author = Author(pk=pk, name=name, slug=slug)
             terms[kind].append(ArticleAuthor(pk=link_pk, article=article, author=author, position=position))
         else:
             terms[kind].append((Tag if kind == "t" else Category)(pk=pk, name=name, slug=slug))
-    cache_relation(article, "tags", sorted(terms["t"], key=lambda tag: (tag.name, tag.pk)))
-    cache_relation(article, "categories", sorted(terms["c"], key=lambda category: category.name))
-    # The byline in its order (ArticleAuthor.Meta.ordering).
-    cache_relation(article, "bylines", sorted(terms["a"], key=lambda byline: (byline.position, byline.pk)))
-    return article
+    filled = getattr(article, "_prefetched_objects_cache", {})
+    ordered = {
+        "tags": sorted(terms["t"], key=lambda tag: (tag.name, tag.pk)),
+        "categories": sorted(terms["c"], key=lambda category: category.name),
+        # The byline in its order (ArticleAuthor.Meta.ordering).
+        "bylines": sorted(terms["a"], key=lambda byline: (byline.position, byline.pk)),
+    }
+    for name, objects in ordered.items():
+        if name not in filled:
+            cache_relation(article, name, objects)
 
 
 def _date_parts(day):

@@ -244,25 +244,24 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:
             # Editors see every article, writers their own: the admin's rule, not change_article.
             articles |= workflow.visible_articles(self.request.user)
-        return articles  # with_terms() adds the byline, tags and categories
+        return articles  # articles_around() adds the byline, tags and categories
 
     def get_object(self, queryset=None):
         try:
             day = datetime.date(self.kwargs["year"], self.kwargs["month"], self.kwargs["day"])
         except ValueError as exc:
             raise Http404(_("There is no such date.")) from exc
-        article = get_object_or_404(self.get_queryset(), pub_date=day, slug=self.kwargs["slug"])
-        return reading.with_terms(article)
+        return get_object_or_404(self.get_queryset(), pub_date=day, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         article = self.object
         preview = not article.is_published()
-        tags = list(article.tags.all())
+        around = reading.articles_around(article)  # loads the byline, tags and categories too
         return super().get_context_data(
             preview=preview,
-            tags=tags,
+            tags=list(article.tags.all()),
             toc=reading.table_of_contents(article.body_html),
-            around=reading.articles_around(article, [tag.pk for tag in tags]),
+            around=around,
             dateline=reading.dateline(article),
             meta=seo.article_meta(article, preview=preview),
             **kwargs,
@@ -285,7 +284,7 @@ class DraftDetailView(ArticleDetailView):
         return Article.objects.none()
 
     def get_object(self, queryset=None):
-        return reading.with_terms(get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"]))
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
 
 class SearchView(ListView):

@@ -433,8 +433,8 @@ def _public_pages(count):
         author.get_absolute_url(): 4,
         f"/{day.year}/": 2,
         f"/{day.year}/{day.month:02d}/": 2,
-        # the article; its byline, tags and categories together; related and neighbours together
-        articles[count // 2].get_absolute_url(): 3,
+        # the article; its byline, tags, categories, related articles and neighbours together
+        articles[count // 2].get_absolute_url(): 2,
         "/no-such-page/": 2,  # the latest articles on the 404 page, the old-path lookup
     }
 
