@@ -247,12 +247,12 @@ def _surroundings(article, ranked):
     (date_field, date_converters), (time_field, time_converters) = _date_converters(connection.vendor)
     converted = []
     for row in rows:
-        day, moment_ = row[7], row[8]
+        day, when = row[7], row[8]
         for convert in date_converters:
             day = convert(day, date_field, connection)
         for convert in time_converters:
-            moment_ = convert(moment_, time_field, connection)
-        converted.append(_Row(*row[:7], day, moment_, row[9]))
+            when = convert(when, time_field, connection)
+        converted.append(_Row(*row[:7], day, when, row[9]))
     return converted
 
 
