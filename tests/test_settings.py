@@ -164,3 +164,19 @@ def test_a_healthy_idle_connection_is_kept_without_asking_the_server(settings):
     with mock.patch.object(DatabaseWrapper, "is_usable", side_effect=asked), connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] == pid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_socket_that_cannot_be_watched_is_checked_by_asking_the_server():
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    if connection.vendor != "postgresql":
+        pytest.skip("connection health checks matter for PostgreSQL")
+    connection.ensure_connection()
+    with (
+        mock.patch("select.select", side_effect=ValueError("filedescriptor out of range")),
+        mock.patch.object(DatabaseWrapper, "is_usable", return_value=True) as asked,
+    ):
+        assert connection.is_usable()
+    asked.assert_called_once()

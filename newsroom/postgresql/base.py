@@ -21,5 +21,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
         try:
             readable, _, _ = select.select([self.connection.fileno()], [], [], 0)
         except (OSError, ValueError):
-            return False
+            readable = True  # select() cannot watch this socket (a descriptor past 1023): ask
         return not readable or super().is_usable()
