@@ -107,7 +107,6 @@ def dateline(article):
 class Teaser(NamedTuple):
     """Another article as a link beside this one: its title, address, language and date."""
 
-    pk: int
     title: str
     url: str
     language: str
@@ -271,7 +270,7 @@ def _date_converters(vendor):
 
 def _teaser(row, path):
     url = path("articles:detail", *_date_parts(row.pub_date), row.slug)
-    return Teaser(row.id, row.name, url, row.language, *moment(row.published_at))
+    return Teaser(row.name, url, row.language, *moment(row.published_at))
 
 
 def cache_relation(article, name, objects):
