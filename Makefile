@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 # The development server: DEBUG on, the embedded SQLite database unless DATABASE_URL is set.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo

@@ -12,10 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import revisions, search, workflow
+from . import editing, revisions, search, workflow
 from .forms import ArticleAdminForm, TransitionForm, zone_note
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, PreviewLink
-from .services import save_article
 from .workflow import format_moment
 
 # The admin is the newsroom's desk: name it so, in the editor's language.
@@ -48,6 +47,10 @@ class StateFilter(admin.SimpleListFilter):
         if self.value() in Article.State.values:
             return queryset.in_state(self.value())
         return queryset
+
+
+class _Refused(Exception):
+    """An action refused after its form was checked: the admin's transaction rolls back, unsaved."""
 
 
 def bulk_action(action):
@@ -154,50 +157,64 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
         "front_matter",
     ]
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused:
+            return HttpResponseRedirect(request.get_full_path())
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        save_article(obj)
+        pass  # saved with its relations in save_related, in one call of the write path
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        author = getattr(request.user, "author", None)
-        if not change and author is not None and not form.instance.bylines.exists():
-            form.instance.set_authors([author])  # a new article is signed by its writer unless told
-        # After the tags, categories and byline are saved: the revision and the search entry hold them.
-        revisions.capture(form.instance, request.user)
-        search.update_search_index([form.instance.pk])
         name = request.POST.get("_transition")
-        if name:
-            self.transition(
-                request,
+        try:
+            editing.save_article(
                 form.instance,
-                name,
+                by=request.user,
+                relations=lambda: super(ArticleAdmin, self).save_related(request, form, formsets, change),
+                action=name,
                 note=form.cleaned_data.get("transition_note") or "",
                 when=form.cleaned_data.get("transition_when"),
             )
+        except workflow.TransitionRefused as refused:
+            # The form checked the action; the row changed since. Nothing was saved.
+            self.message_user(request, f"“{form.instance}”: {refused}", messages.ERROR)
+            raise _Refused from refused
+        if name:
+            self.report_transition(request, form.instance, form.instance.transitions.first())
+
+    def delete_model(self, request, obj):
+        editing.delete_article(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            editing.delete_article(article, by=request.user)
 
     def transition(self, request, article, name, note="", when=None):
         """Apply one action and tell the user what happened; True when it was applied."""
         try:
-            record = workflow.apply_transition(article, name, request.user, note=note, when=when)
+            record = editing.apply_action(article, name, by=request.user, note=note, when=when)
         except workflow.TransitionRefused as refused:
             self.message_user(request, f"“{article}”: {refused}", messages.ERROR)
             return False
+        self.report_transition(request, article, record)
+        return True
+
+    def report_transition(self, request, article, record):
         message = _("“%(title)s”: %(action)s (%(from)s → %(to)s).") % {
             "title": article,
-            "action": workflow.ACTIONS[name].label,
+            "action": action_label(record.name),
             "from": Article.State(record.from_state).label,
             "to": Article.State(record.to_state).label,
         }
         if record.scheduled_for:
             message = f"{message} {format_moment(record.scheduled_for)}"
         self.message_user(request, message, messages.SUCCESS)
-        return True
 
     def _back_to_form(self, request, obj):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
@@ -324,8 +341,8 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
             raise PermissionDenied
         revision = get_object_or_404(article.revisions, number=number)
         try:
-            restored = revisions.restore(article, revision, request.user)
-        except revisions.RestoreRefused as refused:
+            restored = editing.restore_revision(article, revision, by=request.user)
+        except editing.RestoreRefused as refused:
             self.message_user(request, str(refused), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
         self.message_user(
@@ -418,8 +435,8 @@ def history_rows(transitions):
     return [
         {
             "at": format_moment(t.at),
-            "user": t.user.get_username() if t.user else "—",
-            "action": workflow.ACTIONS[t.name].label if t.name in workflow.ACTIONS else t.name,
+            "user": t.user.get_username() if t.user else (t.made_by or "—"),
+            "action": action_label(t.name),
             "from": Article.State(t.from_state).label,
             "to": Article.State(t.to_state).label,
             "scheduled_for": format_moment(t.scheduled_for) if t.scheduled_for else "",
@@ -429,11 +446,18 @@ def history_rows(transitions):
     ]
 
 
+def action_label(name):
+    """A transition's name as editors read it: a workflow action, or an edit, import or restore."""
+    if name in workflow.ACTIONS:
+        return workflow.ACTIONS[name].label
+    return editing.KINDS.get(name, name)
+
+
 def revision_row(article, revision):
     return {
         "number": revision.number,
         "saved": format_moment(revision.created_at),
-        "user": revision.user.get_username() if revision.user else "—",
+        "user": revision.user.get_username() if revision.user else (revision.made_by or "—"),
         "comment": revision.comment,
         "preview_url": reverse("preview:revision", args=[article.pk, revision.number]),
         "restore_url": reverse("admin:articles_article_restore", args=[article.pk, revision.number]),

@@ -158,8 +158,8 @@ class Article(models.Model):
 
     # Fields whose change is a meaningful edit: it moves updated_at.
     CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
-    # Loaded values remembered to notice content edits and URL changes.
-    TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at", "slug", "pub_date")
+    # Loaded values remembered to notice content edits.
+    TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
@@ -221,6 +221,10 @@ class Article(models.Model):
     source_path = models.CharField(
         _("imported from"), max_length=500, null=True, blank=True, unique=True, editable=False
     )
+    # What the last import read and wrote: a later import updates the article only when the file
+    # changed (source_hash) and nobody changed the article since (imported_hash, see jekyll/plan.py).
+    source_hash = models.CharField(_("source hash"), max_length=64, blank=True, editable=False)
+    imported_hash = models.CharField(_("imported values hash"), max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -273,7 +277,6 @@ class Article(models.Model):
         if loaded and self.content_changed() and self.updated_at == loaded.get("updated_at"):
             self.updated_at = timezone.now()
         super().save(*args, **kwargs)
-        self._previous = loaded
         self._loaded = {f: getattr(self, f) for f in self.TRACKED_FIELDS}
 
     def get_absolute_url(self):
@@ -315,16 +318,10 @@ class Article(models.Model):
             },
         )
 
-    def keep_old_url(self):
-        """After a save that moved a dated article, answer its previous URL with a redirect."""
-        previous = getattr(self, "_previous", {})
-        old_date, old_slug = previous.get("pub_date"), previous.get("slug")
-        if old_date is None or (old_date, old_slug) == (self.pub_date, self.slug):
-            return None
-        old_path = self.url_for(old_date, old_slug)
+    def keep_old_url(self, old_path):
+        """Answer a previous address of this article with a redirect to the current one."""
         self.redirects.filter(old_path=self.get_absolute_url()).delete()
         ArticleRedirect.objects.update_or_create(old_path=old_path, defaults={"article": self})
-        return old_path
 
     def is_published(self):
         """The single-object form of ArticleQuerySet.published()."""
@@ -421,6 +418,12 @@ class Transition(models.Model):
     )
     from_state = models.CharField(_("from"), max_length=20, choices=Article.State.choices)
     to_state = models.CharField(_("to"), max_length=20, choices=Article.State.choices)
+    made_by = models.CharField(
+        _("made by"),
+        max_length=300,
+        blank=True,
+        help_text=_("What made it when no user did: an import, the demo."),
+    )
     note = models.TextField(_("note"), blank=True)
     scheduled_for = models.DateTimeField(
         _("scheduled for"), null=True, blank=True, help_text=_("The publication or withdrawal time it set.")
@@ -450,6 +453,12 @@ class Revision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    made_by = models.CharField(
+        _("made by"),
+        max_length=300,
+        blank=True,
+        help_text=_("What made it when no user did: an import, the demo."),
+    )
     created_at = models.DateTimeField(_("saved"), default=timezone.now)
     data = models.JSONField(_("content"), default=dict)
     comment = models.CharField(_("comment"), max_length=200, blank=True)
@@ -462,6 +471,33 @@ class Revision(models.Model):
 
     def __str__(self):
         return f"{self.article_id} #{self.number}"
+
+
+class Autosave(models.Model):
+    """An editor's unsaved article form, kept while they type: never a revision, never public.
+
+    One per user and article; ``article`` is empty for the user's new, never-saved article.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="autosaves"
+    )
+    data = models.JSONField(_("form"), default=dict)
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_autosave_per_article"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="one_autosave_per_new_article"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.article_id or 'new'}"
 
 
 def preview_link_expiry():

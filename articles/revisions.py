@@ -1,17 +1,14 @@
-"""Revisions: a snapshot after every save, a diff between any two, and restoring one."""
+"""Revisions: a snapshot after every change, and a diff between any two (restoring is in editing.py)."""
 
 import re
 from difflib import SequenceMatcher
 
-from django.db import transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import search
-from .models import Article, ArticleAuthor, Author, Category, Revision, TaggedArticle
-from .services import save_article
+from .models import ArticleAuthor, Author, Category, Revision, TaggedArticle
 from .text import CJK
 from .workflow import format_moment
 
@@ -33,10 +30,6 @@ LABELS = {
 }
 
 
-class RestoreRefused(Exception):
-    """A revision that cannot be restored now; the message says why."""
-
-
 def snapshot(article):
     """Everything an editor writes in an article, read fresh from the database (not from caches)."""
     bylines = ArticleAuthor.objects.filter(article=article).select_related("author")
@@ -54,38 +47,21 @@ def snapshot(article):
     }
 
 
-def capture(article, user, comment="", force=False):
-    """Keep the article as it now is as its next revision (unless it equals the latest one)."""
-    data = snapshot(article)
+def keep(article, data, *, user=None, comment="", made_by=""):
+    """Keep ``data`` (a snapshot) as the article's next revision, unless the latest one holds it."""
     latest = article.revisions.order_by("-number").first()
-    if latest and latest.data == data and not force:
+    if latest and latest.data == data:
         return latest  # a save that changed nothing: its content already is the latest revision
     number = latest.number + 1 if latest else 1
-    return Revision.objects.create(article=article, number=number, user=user, data=data, comment=comment)
-
-
-@transaction.atomic
-def restore(article, revision, user):
-    """Put a revision's content back (a new revision itself); times and state are left alone."""
-    data = revision.data
-    clash = (
-        Article.objects.filter(pub_date=article.pub_date, slug=data["slug"]).exclude(pk=article.pk).exists()
-        if article.pub_date
-        else False
+    return Revision.objects.create(
+        article=article, number=number, user=user, made_by=made_by, data=data, comment=comment
     )
-    if clash:
-        raise RestoreRefused(_("Another article of the same date now has the slug “%s”.") % data["slug"])
-    for field in RESTORED_FIELDS:
-        setattr(article, field, data.get(field, getattr(article, field)))
-    save_article(article)
-    article.tags.set(data.get("tags", []))
-    category_ids = [c["id"] for c in data.get("categories", [])]
-    article.categories.set(Category.objects.filter(pk__in=category_ids))
-    authors = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
-    article.set_authors([authors[a["id"]] for a in data.get("authors", []) if a["id"] in authors])
-    search.update_search_index([article.pk])  # the restored text and names are what search finds
-    comment = _("Restored from revision %(number)d") % {"number": revision.number}
-    return capture(article, user, comment=str(comment), force=True)
+
+
+def authors_of(data):
+    """The byline a revision names, in order, leaving out authors deleted since."""
+    kept = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
+    return [kept[a["id"]] for a in data.get("authors", []) if a["id"] in kept]
 
 
 # Unchanged lines shown before and after each change (a Markdown paragraph and its blank line).

@@ -14,10 +14,11 @@ for readers. Bounding the candidates keeps a query for a word in every other art
 then says "more than". On SQLite the same tokens are matched by regular expressions over the stored
 document: slower, for development.
 
-The index is refreshed by ``update_search_index()`` and nothing else, called where an article or its
-names change: the admin's ``save_related`` (after tags, categories and byline are saved), the end of a
-Jekyll import, and ``manage.py rebuild_search_index``. Publishing and unpublishing need no refresh
-(results start from ``published()``); a deleted article takes its entry with it.
+The index is refreshed by ``update_search_index()`` and nothing else, called by the listeners in
+``search_signals.py`` after every committed change (the write path's ``article_changed``, and plain
+saves, tag and category changes, renamed names), and by ``manage.py rebuild_search_index``.
+Publishing and unpublishing need no refresh (results start from ``published()``); a deleted article
+takes its entry with it.
 """
 
 import multiprocessing
@@ -548,7 +549,6 @@ class SearchAdminMixin:
         query = parse_query(search_term)
         if not query:
             return default, may_have_duplicates  # nothing the index holds: Django's own search
-        # An article written without its entry (from a shell, a bulk load) is found the old way
-        # until rebuild_search_index gives it one.
-        unindexed = default.filter(search_index__isnull=True)
-        return search(queryset, query) | unindexed, may_have_duplicates
+        # Every change reaches the index when it commits (search_signals.py): no fallback to
+        # Django's own search over every body is needed.
+        return search(queryset, query), may_have_duplicates

@@ -3,11 +3,10 @@
 from dataclasses import dataclass
 
 from django.apps import apps as global_apps
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Transition
+from .models import Article
 
 State = Article.State
 Status = Article.Status
@@ -211,7 +210,7 @@ def allowed_actions(user, article):
     return [action for action in ACTIONS.values() if forbidden(action, user, article, now) is None]
 
 
-def _set_times(action, article, when, now):
+def set_times(action, article, when, now):
     """Move the publication and withdrawal times as the action says; return a future time it set."""
     if action.name == "schedule":
         article.published_at = when
@@ -232,37 +231,6 @@ def _set_times(action, article, when, now):
         article.unpublish_at = None  # a withdrawal time already passed would hide it again at once
     scheduled = action.name in {"approve", "schedule"} and article.published_at > now
     return article.published_at if scheduled else None
-
-
-@transaction.atomic
-def apply_transition(article, name, user, note="", when=None):
-    """Check and apply one action, recording who, when, from, to and the note; return the record."""
-    action = ACTIONS.get(name)
-    if action is None:
-        raise TransitionRefused(_("Unknown action."))
-    current = Article.objects.select_for_update().get(pk=article.pk)
-    now = timezone.now()
-    problem = refusal(action, user, current, when=when, note=note, now=now)
-    if problem:
-        raise TransitionRefused(problem)
-    before = current.state_at(now)
-    current.status = action.target
-    scheduled_for = _set_times(action, current, when, now)
-    current.version += 1
-    current.save(update_fields=["status", "published_at", "unpublish_at", "pub_date", "version"])
-    current.keep_old_url()
-    for field in ("status", "published_at", "unpublish_at", "pub_date", "version"):
-        setattr(article, field, getattr(current, field))
-    return Transition.objects.create(
-        article=current,
-        name=action.name,
-        user=user,
-        from_state=before,
-        to_state=current.state_at(now),
-        note=note.strip(),
-        scheduled_for=scheduled_for,
-        at=now,
-    )
 
 
 def format_moment(moment):

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from articles.editing import apply_action
 from articles.models import Article
-from articles.workflow import apply_transition
 from tests.factories import make_draft
 from tests.staff import admin_form_data, make_editor
 
@@ -75,7 +75,7 @@ def test_a_workflow_action_by_someone_else_makes_the_form_stale():
     client.force_login(make_editor("desk"))
     article = make_draft(published_at=None)
     form = client.get(change_url(article))
-    apply_transition(article, "publish", editor)
+    apply_action(article, "publish", by=editor)
     response = client.post(change_url(article), admin_form_data(form, title="古い画面からの保存"))
     assert response.status_code == 200
     stored = Article.objects.get(pk=article.pk)

@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from taggit.models import Tag
 
+from articles.editing import apply_action, save_article
 from articles.jekyll.importer import import_posts
 from articles.management.commands.load_demo import DEMO
-from articles.models import Article, ArticleAuthor, Author, Category
+from articles.models import Article, ArticleAuthor, Author, Category, Revision, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +36,36 @@ def test_running_twice_duplicates_nothing(monkeypatch):
     second = load_demo()
     assert counts() == after_first
     assert after_first["Article"] == 8 and after_first["User"] == 1
-    assert "8 created" in first and "0 created, 0 updated, 8 unchanged" in second
+    assert "8 created" in first and "0 created, 8 already there" in second
     assert "The account 'admin' exists" in second
     assert "python manage.py changepassword admin" in second
+
+
+def test_an_editors_change_to_a_demo_article_survives_load_demo(monkeypatch, editor):
+    monkeypatch.delenv("NEWSROOM_ADMIN_PASSWORD", raising=False)
+    load_demo()
+    article = Article.objects.published().first()
+    article.title = "編集部が直した見出し"
+    save_article(article, by=editor)
+    apply_action(article, "unpublish", by=editor)
+    load_demo()
+    article.refresh_from_db()
+    assert (article.title, article.status) == ("編集部が直した見出し", Article.Status.UNPUBLISHED)
+    assert article.revisions.first().user == editor  # the latest revision is still the editor's
+
+
+def test_demo_articles_say_they_are_demo_content(monkeypatch):
+    monkeypatch.delenv("NEWSROOM_ADMIN_PASSWORD", raising=False)
+    load_demo()
+    assert set(Revision.objects.values_list("made_by", flat=True)) == {"demo content"}
+    published = Transition.objects.filter(to_state=Article.State.PUBLISHED)
+    assert published.count() == 6 and {t.made_by for t in published} == {"demo content"}
+
+
+def test_the_login_address_names_the_port_make_run_serves(monkeypatch, settings):
+    monkeypatch.delenv("NEWSROOM_ADMIN_PASSWORD", raising=False)
+    settings.SITE_URL = "http://127.0.0.1:8123"  # what `PORT=8123 make run` sets
+    assert "Log in at: http://127.0.0.1:8123/admin/" in load_demo()
 
 
 def test_random_password_is_printed_once_and_works(monkeypatch):

@@ -104,6 +104,30 @@ def test_round_trip_of_awkward_articles(tmp_path):
     assert not ArticleRedirect.objects.exists()
 
 
+def test_round_trip_keeps_every_state_and_time(tmp_path, editor):
+    from articles.editing import apply_action
+
+    from .factories import now, tomorrow
+
+    make_draft("Draft", slug="draft")
+    apply_action(make_draft("In review", slug="review"), "submit", by=editor)
+    make_article("Scheduled", slug="scheduled", published_at=tomorrow())
+    make_article("Published", slug="published")
+    apply_action(make_article("Withdrawn", slug="withdrawn"), "unpublish", by=editor)
+    withdrawing = make_article("Withdrawing", slug="withdrawing")
+    apply_action(withdrawing, "unpublish", by=editor, when=now() + datetime.timedelta(days=2))
+
+    def states():
+        return {a.slug: (a.state, a.status, a.published_at, a.unpublish_at) for a in Article.objects.all()}
+
+    before = states()
+    assert {state for state, *_ in before.values()} == set(Article.State.values)
+    export(tmp_path / "site")
+    wipe()
+    import_posts([tmp_path / "site"])
+    assert states() == before
+
+
 def test_round_trip_of_the_seed(tmp_path, shared):
     import_posts([shared / "seed"])
     before = snapshot()

@@ -513,7 +513,7 @@ def test_skip_invalid_imports_the_readable_files(tmp_path):
     post(tmp_path, "2020-01-01-good.md", "title: Good")
     write(tmp_path, "2020-01-02-bad.md", "no front matter")
     output = run(tmp_path, skip_invalid=True)
-    assert "1 created, 0 updated, 0 unchanged, 0 warnings, 1 failed" in output
+    assert "1 created, 0 updated, 0 unchanged, 0 conflicts, 0 warnings, 1 failed" in output
     assert list(Article.objects.values_list("title", flat=True)) == ["Good"]
 
 

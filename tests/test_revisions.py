@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from articles import revisions, search
+from articles.editing import apply_action, restore_revision
 from articles.models import Article, ArticleRedirect, Revision
-from articles.workflow import apply_transition
 from tests.factories import make_article, make_author, make_category, make_draft
 from tests.staff import admin_form_data, make_editor, make_writer
 
@@ -47,8 +47,10 @@ def test_every_admin_save_keeps_a_revision_with_all_content(as_editor, editor):
     article = make_draft(title="初版", tags=["AI"], categories=[category], authors=[second, first])
     save_in_admin(as_editor, article, body="## 見出し\n\n本文。", tags="AI, 金融")
     save_in_admin(as_editor, article, title="第二版")
-    kept = list(Revision.objects.order_by("number"))
-    assert [r.number for r in kept] == [1, 2]
+    # The article was made outside the admin: its first text is kept before the first edit.
+    original, *kept = list(Revision.objects.order_by("number"))
+    assert (original.number, original.user, original.data["body"]) == (1, None, article.body)
+    assert [r.number for r in kept] == [2, 3]
     data = kept[0].data
     assert data["title"] == "初版" and data["body"] == "## 見出し\n\n本文。"
     assert data["tags"] == ["AI", "金融"]
@@ -103,9 +105,10 @@ def test_history_page_lists_revisions_and_transitions_and_compares_two(as_editor
     article = make_draft(title="記事", body="古い本文", published_at=None)
     save_in_admin(as_editor, article)
     save_in_admin(as_editor, article, body="新しい本文")
-    apply_transition(article, "publish", editor, note="公開します")
+    apply_action(article, "publish", by=editor, note="公開します")
     page = as_editor.get(history_url(article)).content.decode()
-    assert "公開します" in page and "JST" in page and page.count('name="a"') == 2
+    # The first text, the edit, and the publication time the action set.
+    assert "公開します" in page and "JST" in page and page.count('name="a"') == 3
     compared = as_editor.get(history_url(article), {"a": 1, "b": 2})
     changes = compared.context["comparison"]["changes"]
     assert [c["field"] for c in changes] == ["body"]
@@ -181,13 +184,14 @@ def test_djangos_change_log_also_shows_times_with_their_zone(as_editor):
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", page)
 
 
-def test_restoring_a_revision_refreshes_the_search_index():
+def test_restoring_a_revision_refreshes_the_search_index(django_capture_on_commit_callbacks):
     editor = make_editor("restorer")
     article = make_article("量子計算の記事", body="量子計算の話。")
-    first = revisions.capture(article, editor)
+    first = revisions.keep(article, revisions.snapshot(article), user=editor)
     article.body, article.title = "まったく別の話。", "別の記事"
     article.save()
     search.update_search_index([article.pk])
     assert search.find(Article.objects.published(), search.parse_query("量子計算")).ids == []
-    revisions.restore(article, first, editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        restore_revision(article, first, by=editor)
     assert search.find(Article.objects.published(), search.parse_query("量子計算")).ids == [article.pk]

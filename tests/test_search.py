@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles import search
+from articles.editing import apply_action
 from articles.models import Article, SearchIndex
 from articles.search import find, index_words, parse_query, update_search_index
-from articles.workflow import apply_transition
 from tests.factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
 from tests.staff import admin_form_data, make_editor
 
@@ -211,6 +211,7 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+@pytest.mark.django_db(transaction=True)
 def test_saving_in_the_admin_reindexes_the_article_and_its_tags(editor_client):
     article = indexed(make_article("古い見出し", body="本文。", tags=["旧タグ"]))
     form = editor_client.get(change_url(article))
@@ -220,6 +221,7 @@ def test_saving_in_the_admin_reindexes_the_article_and_its_tags(editor_client):
     assert found("古い") == found("旧タグ") == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_adding_in_the_admin_indexes_the_new_article(editor_client):
     url = reverse("admin:articles_article_add")
     data = admin_form_data(
@@ -235,9 +237,9 @@ def test_publishing_and_unpublishing_show_and_hide_without_reindexing():
     editor = make_editor("chief")
     article = indexed(make_draft("量子の記事", body="量子計算。", published_at=None))
     assert found("量子") == []
-    apply_transition(article, "publish", editor)
+    apply_action(article, "publish", by=editor)
     assert found("量子") == ["量子の記事"]
-    apply_transition(article, "unpublish", editor)
+    apply_action(article, "unpublish", by=editor)
     assert found("量子") == []
 
 
@@ -250,6 +252,7 @@ def test_a_deleted_article_takes_its_entry_with_it(editor_client):
     assert not SearchIndex.objects.exists() and found("量子") == []
 
 
+@pytest.mark.django_db(transaction=True)
 def test_an_import_indexes_what_it_writes(tmp_path):
     post = tmp_path / "2025-09-07-ai.md"
     post.write_text('---\ntitle: "輸入の記事"\ntags: [量子]\n---\n巨額を投じた。\n', encoding="utf-8")

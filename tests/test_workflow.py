@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.editing import apply_action
 from articles.models import Article, ArticleRedirect, Transition
-from articles.workflow import ACTIONS, TransitionRefused, allowed_actions, apply_transition, format_moment
+from articles.workflow import ACTIONS, TransitionRefused, allowed_actions, format_moment
 from tests.factories import make_article, make_draft, tomorrow, yesterday
 from tests.staff import make_writer
 
@@ -69,7 +70,7 @@ def test_state_and_public_rule_agree_at_every_boundary(frozen, status, published
 
 def test_submit_records_who_when_from_to_and_note(writer):
     article = own_draft(writer)
-    record = apply_transition(article, "submit", writer, note="  初稿です。 ")
+    record = apply_action(article, "submit", by=writer, note="  初稿です。 ")
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
     assert (record.user, record.name, record.from_state, record.to_state, record.note) == (
         writer,
@@ -84,21 +85,21 @@ def test_submit_records_who_when_from_to_and_note(writer):
 
 def test_send_back_needs_a_note_and_returns_the_draft_to_its_writer(writer, editor):
     article = own_draft(writer)
-    apply_transition(article, "submit", writer)
+    apply_action(article, "submit", by=writer)
     with pytest.raises(TransitionRefused, match="note"):
-        apply_transition(article, "send_back", editor)
-    record = apply_transition(article, "send_back", editor, note="見出しを短く")
+        apply_action(article, "send_back", by=editor)
+    record = apply_action(article, "send_back", by=editor, note="見出しを短く")
     assert (record.from_state, record.to_state) == (State.REVIEW, State.DRAFT)
     assert ACTIONS["submit"] in allowed_actions(writer, Article.objects.get(pk=article.pk))
 
 
 def test_approve_publishes_now_or_at_the_time_the_editor_set(editor):
     now_article = make_article(status=Status.REVIEW, published_at=None)
-    record = apply_transition(now_article, "approve", editor)
+    record = apply_action(now_article, "approve", by=editor)
     assert (now_article.state, record.scheduled_for) == (State.PUBLISHED, None)
     later = tomorrow()
     scheduled = make_article(status=Status.REVIEW, published_at=later)
-    record = apply_transition(scheduled, "approve", editor)
+    record = apply_action(scheduled, "approve", by=editor)
     assert (record.to_state, record.scheduled_for) == (State.SCHEDULED, later)
     assert not Article.objects.published().filter(pk=scheduled.pk).exists()
 
@@ -106,13 +107,13 @@ def test_approve_publishes_now_or_at_the_time_the_editor_set(editor):
 def test_schedule_needs_a_future_time(editor):
     article = make_draft(published_at=None)
     with pytest.raises(TransitionRefused):
-        apply_transition(article, "schedule", editor)
+        apply_action(article, "schedule", by=editor)
     with pytest.raises(TransitionRefused, match="future"):
-        apply_transition(article, "schedule", editor, when=yesterday())
+        apply_action(article, "schedule", by=editor, when=yesterday())
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
     assert not Transition.objects.exists()
     when = tomorrow()
-    record = apply_transition(article, "schedule", editor, when=when)
+    record = apply_action(article, "schedule", by=editor, when=when)
     stored = Article.objects.get(pk=article.pk)
     assert (stored.status, stored.published_at, stored.state) == (Status.PUBLISHED, when, State.SCHEDULED)
     assert record.scheduled_for == when
@@ -120,7 +121,7 @@ def test_schedule_needs_a_future_time(editor):
 
 def test_publish_now_brings_a_scheduled_article_forward(editor):
     article = make_article(published_at=tomorrow())
-    apply_transition(article, "publish", editor)
+    apply_action(article, "publish", by=editor)
     assert Article.objects.published().get() == article
     assert article.published_at <= timezone.now()
 
@@ -128,10 +129,10 @@ def test_publish_now_brings_a_scheduled_article_forward(editor):
 def test_unpublish_now_and_republish_keeps_the_date_and_url(editor):
     article = make_article(slug="kept", published_at=yesterday())
     url = article.get_absolute_url()
-    apply_transition(article, "unpublish", editor, note="誤りがあったため")
+    apply_action(article, "unpublish", by=editor, note="誤りがあったため")
     assert Article.objects.get(pk=article.pk).state == State.UNPUBLISHED
     assert not Article.objects.published().exists()
-    apply_transition(article, "publish", editor)
+    apply_action(article, "publish", by=editor)
     assert Article.objects.get(pk=article.pk).get_absolute_url() == url
     assert not ArticleRedirect.objects.exists()
 
@@ -139,7 +140,7 @@ def test_unpublish_now_and_republish_keeps_the_date_and_url(editor):
 def test_scheduled_withdrawal_keeps_it_public_until_then(frozen, editor, monkeypatch):
     article = make_article(published_at=NOW - timedelta(days=1))
     withdraw = NOW + timedelta(hours=2)
-    record = apply_transition(article, "unpublish", editor, when=withdraw)
+    record = apply_action(article, "unpublish", by=editor, when=withdraw)
     assert (record.from_state, record.to_state, record.scheduled_for) == (
         State.PUBLISHED,
         State.PUBLISHED,
@@ -154,12 +155,12 @@ def test_scheduled_withdrawal_keeps_it_public_until_then(frozen, editor, monkeyp
 def test_withdrawal_before_publication_is_refused(editor):
     article = make_article(published_at=tomorrow())
     with pytest.raises(TransitionRefused, match="after the publication"):
-        apply_transition(article, "unpublish", editor, when=tomorrow() - timedelta(hours=2))
+        apply_action(article, "unpublish", by=editor, when=tomorrow() - timedelta(hours=2))
 
 
 def test_reopen_returns_a_withdrawn_article_to_draft(editor):
     article = make_article(status=Status.UNPUBLISHED)
-    apply_transition(article, "reopen", editor)
+    apply_action(article, "reopen", by=editor)
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
 
@@ -168,7 +169,7 @@ def test_writer_may_use_no_editor_action_and_nothing_changes(writer, name):
     article = own_draft(writer)
     before = Article.objects.values().get(pk=article.pk)
     with pytest.raises(TransitionRefused):
-        apply_transition(article, name, writer, note="x", when=tomorrow())
+        apply_action(article, name, by=writer, note="x", when=tomorrow())
     assert Article.objects.values().get(pk=article.pk) == before
     assert not Transition.objects.exists()
 
@@ -177,14 +178,14 @@ def test_writer_cannot_submit_someone_elses_draft(writer):
     other = make_writer("other")
     article = own_draft(other)
     with pytest.raises(TransitionRefused):
-        apply_transition(article, "submit", writer)
+        apply_action(article, "submit", by=writer)
     assert Article.objects.get(pk=article.pk).status == Status.DRAFT
 
 
 def test_bylined_writer_owns_the_article():
     writer = make_writer()
     article = make_draft(authors=[writer.author])
-    apply_transition(article, "submit", writer)
+    apply_action(article, "submit", by=writer)
     assert Article.objects.get(pk=article.pk).status == Status.REVIEW
 
 
@@ -202,20 +203,20 @@ def test_bylined_writer_owns_the_article():
 def test_actions_from_the_wrong_state_are_refused(editor, status, published_at, name):
     article = make_article(status=status, published_at=published_at)
     with pytest.raises(TransitionRefused, match="not possible"):
-        apply_transition(article, name, editor, note="x", when=tomorrow())
+        apply_action(article, name, by=editor, note="x", when=tomorrow())
     assert Article.objects.get(pk=article.pk).status == status
 
 
 def test_unknown_action_is_refused(editor):
     with pytest.raises(TransitionRefused):
-        apply_transition(make_draft(), "delete_everything", editor)
+        apply_action(make_draft(), "delete_everything", by=editor)
 
 
 def test_transitions_move_the_version_but_not_updated_at(editor):
     article = make_article(status=Status.REVIEW, published_at=None)
     stamp, version = article.updated_at, article.version
-    apply_transition(article, "approve", editor)
-    apply_transition(article, "unpublish", editor)
+    apply_action(article, "approve", by=editor)
+    apply_action(article, "unpublish", by=editor)
     stored = Article.objects.get(pk=article.pk)
     assert stored.updated_at == stamp
     assert stored.version == version + 2
@@ -224,7 +225,7 @@ def test_transitions_move_the_version_but_not_updated_at(editor):
 def test_scheduled_article_is_public_from_its_minute_on_every_surface(client, editor, monkeypatch):
     nine = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=2)
     article = make_draft(title="九時の記事", slug="nine", published_at=None)
-    apply_transition(article, "schedule", editor, when=nine)
+    apply_action(article, "schedule", by=editor, when=nine)
     detail = Article.objects.get(pk=article.pk).get_absolute_url()
     surfaces = [
         reverse("articles:home"),

@@ -13,6 +13,7 @@ from .reader import image_of
 OWNED_KEYS = {
     "title", "date", "slug", "published", "categories", "category", "tags", "tag",
     "author", "authors", "excerpt", "description", "image", "last_modified_at",
+    "state", "unpublish_at",
 }  # fmt: skip
 # A new _config.yml makes Jekyll serve the posts at this site's addresses, in this site's time zone.
 CONFIG = "# Written by Newsroom's export_jekyll.\ntimezone: {tz}\npermalink: /:year/:month/:day/:title/\n"
@@ -63,7 +64,11 @@ def front_matter(article, tz):
         data["date"] = article.published_at.astimezone(tz)
     data["slug"] = article.slug
     if article.status != Article.Status.PUBLISHED:
+        # Jekyll itself leaves the post out; the importer reads the state back.
         data["published"] = False
+        data["state"] = article.status
+    if article.unpublish_at is not None:
+        data["unpublish_at"] = article.unpublish_at.astimezone(tz)
     data["categories"] = [category.name for category in article.categories.all()]
     data["tags"] = sorted((tag.name for tag in article.tags.all()), key=str.lower)
     authors = [author.name for author in article.ordered_authors]

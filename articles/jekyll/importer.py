@@ -9,14 +9,10 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
-from ..search import index_in_parallel
 from .frontmatter import FrontMatterError
 from .plan import Plan
 from .reader import POST_FOLDERS, POST_SUFFIXES, read_post
 from .site import SiteFinder
-
-# Processes that build search entries after an import (PostgreSQL only; the machine has two cores).
-INDEX_JOBS = 2
 
 
 @dataclass
@@ -27,6 +23,7 @@ class Report:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    conflicts: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     dry_run: bool = False
@@ -49,12 +46,24 @@ def _no_progress(iterable, **kwargs):
 
 
 def import_posts(
-    paths, *, timezone=None, permalink=None, dry_run=False, skip_invalid=False, progress=_no_progress
+    paths,
+    *,
+    timezone=None,
+    permalink=None,
+    dry_run=False,
+    skip_invalid=False,
+    overwrite=False,
+    only_new=False,
+    made_by=None,
+    progress=_no_progress,
 ):
     """Import the posts in ``paths`` (files or folders). All-or-nothing unless ``skip_invalid``.
 
-    ``timezone`` and ``permalink`` override what each site's _config.yml says. Raises ImportFailed
-    (nothing written) when a file cannot be read, or ValueError for an unknown time zone or style.
+    ``timezone`` and ``permalink`` override what each site's _config.yml says. A post whose article
+    was changed on the site since the last import is a conflict and left alone, unless ``overwrite``;
+    ``only_new`` creates missing articles and leaves every existing one alone. ``made_by`` names the
+    import in the articles' history (default: "import from PATH"). Raises ImportFailed (nothing
+    written) when a file cannot be read, or ValueError for an unknown time zone or style.
     """
     report = Report(dry_run=dry_run)
     finder = SiteFinder(timezone=timezone, permalink=permalink)
@@ -65,20 +74,19 @@ def import_posts(
         raise ImportFailed(report)
     try:
         with transaction.atomic():
-            plan = Plan(sorted(posts, key=lambda post: str(post.path)))
+            plan = Plan(
+                sorted(posts, key=lambda post: str(post.path)), overwrite=overwrite, only_new=only_new
+            )
             report.warnings += plan.warnings
+            report.conflicts += plan.conflicts
             for action in plan.actions():
-                setattr(report, action, getattr(report, action) + 1)
+                if action != "conflict":
+                    setattr(report, action, getattr(report, action) + 1)
             if not dry_run:
-                plan.write(progress)
+                plan.write(progress, made_by=made_by)
     except IntegrityError as exc:
         report.failures.append(f"the database refused the import, nothing was written: {exc}")
         raise ImportFailed(report) from exc
-    if not dry_run:
-        # The articles are committed: their search entries (articles/search.py) are built after, on
-        # both cores; should this step fail, `manage.py rebuild_search_index` finishes it.
-        changed = [item.article_id for item in plan.items if item.action != "unchanged"]
-        index_in_parallel(changed, jobs=INDEX_JOBS)
     return report
 
 

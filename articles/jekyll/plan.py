@@ -2,10 +2,20 @@
 
 For each post: the article it updates (by source path) or creates, its slug (a ``-2`` suffix when the
 date already has that slug), its body with {% post_url %} links resolved, what differs from the
-database, and which old URLs become redirects. ``write()`` then applies the plan with few queries.
+database, and which old URLs become redirects. ``write()`` then applies the plan through the write
+path (``articles.editing``), one article at a time.
+
+An editor's work wins over the file. An article is updated only when its file changed since the last
+import (``Article.source_hash``) and nobody changed the article since (``Article.imported_hash``, a hash
+of what that import wrote); otherwise the file is a conflict and the article is left alone, unless
+``overwrite`` says to take the file's version (the site's stays in the revisions). The state follows
+the file only when the file's own ``published:``/``state:`` changed and the site's state is still the
+one the last import set: an import never publishes what an editor withdrew, sent back or scheduled.
 """
 
 import datetime
+import hashlib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,13 +25,34 @@ from django.urls import Resolver404, resolve
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from ..models import Article, ArticleAuthor, ArticleRedirect, Author, Category, TaggedArticle, site_date
+from .. import editing
+from ..models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Author,
+    Category,
+    Revision,
+    TaggedArticle,
+    Transition,
+    site_date,
+)
 from . import liquid
 from .frontmatter import FrontMatterError, dated_name
-from .reader import Post
+from .reader import Post, source_status
 
 CHUNK = 500  # ids per IN (...) list, well under SQLite's parameter limit
 RELATIONS = ("authors", "categories", "tags")
+# What an editor can change that an import writes: a change to any of them since the last import
+# is an edit on the site.
+HASHED_FIELDS = (
+    "title", "slug", "body", "excerpt", "description", "image", "language",
+    "status", "published_at", "unpublish_at",
+)  # fmt: skip
+CONFLICT = "edited on the site since the last import; kept the site's version"
+OVERWRITTEN = (
+    "edited on the site since the last import; replaced by the file (the site's version is a revision)"
+)
 
 
 @dataclass(eq=False)
@@ -38,7 +69,7 @@ class Item:
     differs: list = field(default_factory=list)
     relations: set = field(default_factory=set)
     redirects: list = field(default_factory=list)
-    action: str = "created"
+    action: str = "created"  # or "updated", "unchanged", "conflict"
     article_id: int | None = None
 
 
@@ -49,8 +80,10 @@ def _chunks(values):
 
 
 class Plan:
-    def __init__(self, posts):
+    def __init__(self, posts, *, overwrite=False, only_new=False):
+        self.overwrite, self.only_new = overwrite, only_new
         self.warnings = []
+        self.conflicts = []
         self.items = [
             Item(post, pub_date=site_date(post.published_at) if post.published_at else None) for post in posts
         ]
@@ -91,6 +124,19 @@ class Plan:
             tagged = TaggedArticle.objects.filter(content_object_id__in=chunk)
             for article_id, name in tagged.values_list("content_object_id", "tag__name"):
                 self.current["tags"][article_id].append(name.lower())
+        # The latest move of each article: a state someone chose since the import is theirs.
+        self.last_move = {}
+        for chunk in _chunks(ids):
+            moves = Transition.objects.filter(article_id__in=chunk).order_by("article_id", "-at", "-id")
+            for article_id, name in moves.values_list("article_id", "name"):
+                self.last_move.setdefault(article_id, name)
+        # Articles imported before imports kept a hash: any revision or move by a person is an edit.
+        legacy = [a.pk for a in existing.values() if not a.imported_hash]
+        self.touched = set()
+        for chunk in _chunks(legacy):
+            for model in (Revision, Transition):
+                rows = model.objects.filter(article_id__in=chunk, user__isnull=False)
+                self.touched.update(rows.values_list("article_id", flat=True))
 
     def _assign_slugs(self):
         """Slugs unique per date: existing articles keep theirs, newcomers get -2, -3... in path order."""
@@ -180,8 +226,9 @@ class Plan:
                 "excerpt": post.excerpt,
                 "description": post.description,
                 "image": post.image,
-                "status": Article.Status.DRAFT if post.draft else Article.Status.PUBLISHED,
+                "status": post.status,
                 "published_at": post.published_at,
+                "unpublish_at": post.unpublish_at,
                 "front_matter": post.front_matter,
                 "language": Article(title=post.title, body=item.body).guess_language(),
             }
@@ -191,36 +238,78 @@ class Plan:
             if item.article is None:
                 item.differs = list(item.fields)
                 item.relations = {name for name in RELATIONS if wanted[name]}
-                continue
-            item.differs = [
-                name for name, value in item.fields.items() if getattr(item.article, name) != value
-            ]
-            current = {name: self.current[name][item.article.pk] for name in RELATIONS}
-            item.relations = {
-                name
-                for name in RELATIONS
-                if (
-                    [n.lower() for n in wanted[name]] != current[name]
-                    if name == "authors"
-                    else {n.lower() for n in wanted[name]} != set(current[name])
-                )
-            }
-            item.action = "updated" if item.differs or item.relations else "unchanged"
+            else:
+                self._compare_existing(item, wanted)
+            item.fields["source_hash"] = post.digest
+            item.fields["imported_hash"] = values_hash(item.fields, wanted)
+
+    def _compare_existing(self, item, wanted):
+        article, post = item.article, item.post
+        current = {name: self.current[name][article.pk] for name in RELATIONS}
+        if self.only_new or article.source_hash == post.digest:
+            item.action = "unchanged"  # the file says what it said: whatever the site did stays
+            return
+        self._keep_state(item)
+        item.differs = [name for name, value in item.fields.items() if getattr(article, name) != value]
+        item.relations = {
+            name
+            for name in RELATIONS
+            if (
+                [n.lower() for n in wanted[name]] != current[name]
+                if name == "authors"
+                else {n.lower() for n in wanted[name]} != set(current[name])
+            )
+        }
+        if not (item.differs or item.relations):
+            item.action = "unchanged"
+        elif self._edited_on_site(article, current):
+            if not self.overwrite:
+                item.action = "conflict"
+                self.conflicts.append(f"{post.path}: {CONFLICT}")
+                return
+            self._warn(item, OVERWRITTEN)
+            item.action = "updated"
+        else:
+            item.action = "updated"
+
+    def _edited_on_site(self, article, current):
+        if article.imported_hash:
+            return values_hash(vars(article), current) != article.imported_hash
+        return article.pk in self.touched
+
+    def _keep_state(self, item):
+        """The file's state is taken only when the file's own state changed and the site kept it."""
+        article, post = item.article, item.post
+        was = source_status(article.front_matter or {}, post.path)
+        site_kept = article.status == was and self.last_move.get(article.pk, "import") == "import"
+        if post.status != was and site_kept:
+            return
+        fields = item.fields
+        if post.status != was:
+            self._warn(item, f"the file now says {post.status!r}; kept the site's state {article.status!r}")
+        fields["status"] = article.status
+        now = datetime.datetime.now(datetime.UTC)
+        moved = Article(
+            status=article.status, published_at=fields["published_at"], unpublish_at=fields["unpublish_at"]
+        )
+        if moved.state_at(now) != article.state_at(now):
+            # New times alone would publish, schedule or withdraw it: that is the editors' decision.
+            fields["published_at"], fields["unpublish_at"] = article.published_at, article.unpublish_at
+            if item.pub_date != article.pub_date:
+                item.pub_date, item.slug = article.pub_date, article.slug
+                fields["slug"] = article.slug
+                item.url = _url(item.pub_date, item.slug) if item.pub_date else None
 
     def _plan_redirects(self):
         """Old URLs to keep working; one another article now answers at, or one already taken, is left."""
         existing = dict(ArticleRedirect.objects.values_list("old_path", "article_id"))
         claimed = {}
         for item in self.items:
-            paths = list(item.post.old_paths)
+            if item.action in {"conflict", "unchanged"} and item.article is not None:
+                continue  # nothing of this post is written
             article = item.article
-            if (
-                article
-                and article.pub_date
-                and (article.pub_date, article.slug) != (item.pub_date, item.slug)
-            ):
-                paths.append(_url(article.pub_date, article.slug))  # the article moved
-            for path in dict.fromkeys(paths):
+            # An article that moved keeps its previous address through the write path.
+            for path in dict.fromkeys(item.post.old_paths):
                 owner = self._current_owner(path)
                 if path == item.url or owner is item:
                     continue
@@ -240,8 +329,6 @@ class Plan:
                 else:
                     claimed[path] = item.post.path
                     item.redirects.append(path)
-            if item.redirects and item.action == "unchanged":
-                item.action = "updated"
 
     def _current_owner(self, path):
         try:
@@ -259,55 +346,42 @@ class Plan:
 
     # Writing: articles one by one (save() renders them), everything else in bulk.
 
-    def write(self, progress):
-        names = {name: [n for item in self.items for n in getattr(item.post, name)] for name in RELATIONS}
+    def write(self, progress, made_by=None):
+        """Write the created and updated articles; ``made_by`` names the import in their history."""
+        todo = [item for item in self.items if item.action in {"created", "updated"}]
+        names = {name: [n for item in todo for n in getattr(item.post, name)] for name in RELATIONS}
         rows = {
             "authors": _ensure_named(Author, names["authors"]),
             "categories": _ensure_named(Category, names["categories"]),
             "tags": _ensure_tags(names["tags"]),
         }
-        todo = [item for item in self.items if item.action != "unchanged"]
         for item in progress(todo, desc="Writing", unit="article"):
             article = item.article or Article(source_path=item.post.key)
-            if item.differs:
-                for name, value in item.fields.items():
-                    setattr(article, name, value)
-                article.save()
-                wanted = item.fields.get("updated_at")
-                if wanted is not None and article.updated_at != wanted:
-                    # The file's last_modified_at is the truth, not the moment of this import.
-                    Article.objects.filter(pk=article.pk).update(updated_at=wanted)
+            article = editing.import_article(
+                article,
+                fields=item.fields,
+                authors=[rows["authors"][n.lower()] for n in item.post.authors],
+                categories=[rows["categories"][n.lower()] for n in item.post.categories],
+                tags=[rows["tags"][n.lower()] for n in item.post.tags],
+                old_paths=item.redirects,
+                made_by=made_by or f"import from {item.post.path}",
+            )
             item.article_id = article.pk
             item.article = None  # let the body and its HTML go
-        self._write_relations(todo, rows)
-        ArticleRedirect.objects.bulk_create(
-            [
-                ArticleRedirect(old_path=path, article_id=item.article_id)
-                for item in todo
-                for path in item.redirects
-            ],
-            batch_size=1000,
-        )
 
-    def _write_relations(self, todo, rows):
-        models = {
-            "authors": (ArticleAuthor, "article_id", "author"),
-            "categories": (Article.categories.through, "article_id", "category"),
-            "tags": (TaggedArticle, "content_object_id", "tag"),
-        }
-        for name, (model, article_field, target) in models.items():
-            changed = [item for item in todo if name in item.relations]
-            stale = [item.article_id for item in changed if item.action == "updated"]
-            for chunk in _chunks(stale):
-                model.objects.filter(**{f"{article_field}__in": chunk}).delete()
-            new = []
-            for item in changed:
-                for position, value in enumerate(getattr(item.post, name)):
-                    row = model(**{article_field: item.article_id, target: rows[name][value.lower()]})
-                    if name == "authors":
-                        row.position = position
-                    new.append(row)
-            model.objects.bulk_create(new, batch_size=1000)
+
+def values_hash(values, relations):
+    """A hash of what an import writes: the HASHED_FIELDS of ``values`` and the relations' names."""
+    data = {}
+    for name in HASHED_FIELDS:
+        value = values.get(name)
+        if isinstance(value, datetime.datetime):
+            value = value.astimezone(datetime.UTC).isoformat()
+        data[name] = value
+    for name in RELATIONS:
+        names = [n.lower() for n in relations[name]]
+        data[name] = names if name == "authors" else sorted(set(names))
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 def _fits(existing, wanted):

@@ -1,6 +1,7 @@
 """One Jekyll post file to the values of one article (no database access here)."""
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ class Post:
     title: str
     slug: str
     published_at: datetime.datetime | None
-    draft: bool
+    status: str  # an Article.Status value
+    unpublish_at: datetime.datetime | None
     body: str
     excerpt: str
     description: str
@@ -36,6 +38,7 @@ class Post:
     tags: list
     authors: list
     old_paths: list
+    digest: str = ""  # of the file's text: a later import knows whether the source changed
     warnings: list = field(default_factory=list)
 
 
@@ -57,6 +60,20 @@ def in_drafts_folder(path):
     return "_drafts" in path.parts[:-1]
 
 
+# The states export_jekyll writes beside ``published: false``; a published post needs none.
+_STATES = {"draft": "draft", "review": "review", "unpublished": "unpublished"}
+
+
+def source_status(data, path):
+    """The Article.Status a post's front matter (as read by ``frontmatter.load``) asks for."""
+    state = data.get("state")
+    if isinstance(state, str) and state.strip().lower() in _STATES:
+        return _STATES[state.strip().lower()]
+    if in_drafts_folder(path) or data.get("published") is False:
+        return "draft"
+    return "published"
+
+
 def read_post(path, site):
     """A Post from a file, or FrontMatterError saying why the file cannot be imported."""
     try:
@@ -76,10 +93,15 @@ def read_post(path, site):
     if published_at is None and file_date is not None:
         published_at = datetime.datetime.combine(file_date, datetime.time(), tzinfo=site.timezone)
 
-    draft = in_drafts_folder(path) or data.get("published") is False
-    if published_at is None and not draft:
-        draft = True
+    status = source_status(data, path)
+    if published_at is None and status != "draft":
+        status = "draft"
         warnings.append("no date in the front matter or the file name: imported as an undated draft")
+    try:
+        unpublish_at = parse_date(data.get("unpublish_at"), site.timezone)
+    except FrontMatterError as exc:
+        warnings.append(f"unpublish_at ignored: {exc}")
+        unpublish_at = None
 
     source_slug = ruby_str(data["slug"]).strip() if data.get("slug") not in (None, "") else name_slug
     slug = frontmatter.field_slug(source_slug) or frontmatter.field_slug(title.lower()) or "post"
@@ -107,7 +129,8 @@ def read_post(path, site):
         title=title,
         slug=slug,
         published_at=published_at,
-        draft=draft,
+        status=status,
+        unpublish_at=unpublish_at,
         body=converted.body,
         excerpt=_text(data.get("excerpt")),
         description=_description(data.get("description"), warnings),
@@ -118,6 +141,8 @@ def read_post(path, site):
         tags=unique_casefold(name[:100] for name in jekyll_list(data, "tag", "tags")),
         authors=_authors(data, site.author),
         old_paths=_old_paths(data, site, published_at, file_date, source_slug, categories),
+        # The site's settings change what the same text means.
+        digest=hashlib.sha256(f"{site.timezone}|{site.permalink}|{site.author}|{text}".encode()).hexdigest(),
         warnings=warnings,
     )
 

@@ -30,6 +30,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
         parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Take the file's version of articles edited on the site since the last import "
+            "(the site's version is kept as a revision). Without it those files are reported as conflicts.",
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Import the readable files and report the others, instead of importing nothing.",
@@ -44,6 +50,7 @@ class Command(BaseCommand):
                 permalink=options["permalink"],
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
+                overwrite=options["overwrite"],
                 progress=self._progress if verbosity and self._on_terminal() else _plain,
             )
         except ImportFailed as exc:
@@ -67,13 +74,20 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.WARNING(f"warning: {line}"))
         for line in report.failures:
             self.stderr.write(f"failed: {line}")
+        for line in report.conflicts:
+            self.stdout.write(self.style.WARNING(f"conflict: {line}"))
         if verbosity == 0:
             return
         prefix = "Dry run (nothing written): " if report.dry_run else ""
         self.stdout.write(
             f"{prefix}{report.files} files: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {len(report.warnings)} warnings, {report.failed} failed."
+            f"{report.unchanged} unchanged, {len(report.conflicts)} conflicts, "
+            f"{len(report.warnings)} warnings, {report.failed} failed."
         )
+        if report.conflicts:
+            self.stdout.write(
+                "Conflicting files were left as the site has them; --overwrite takes the files'."
+            )
         if report.warnings and verbosity < 2:
             self.stdout.write("Run with -v 2 to list the warnings.")
 

@@ -1,4 +1,7 @@
-"""manage.py load_demo: the demo articles (through the Jekyll importer) and an `admin` account, once."""
+"""manage.py load_demo: the demo articles (through the Jekyll importer) and an `admin` account, once.
+
+It creates what is missing and never changes what exists: an editor's change to a demo article stays.
+"""
 
 import os
 import secrets
@@ -18,18 +21,20 @@ USERNAME = "admin"
 class Command(BaseCommand):
     help = (
         "Import the demo articles and create the superuser 'admin' (password from NEWSROOM_ADMIN_PASSWORD, "
-        "else a random one, printed once). Running it again changes nothing."
+        "else a random one, printed once). Running it again creates what is missing and changes nothing "
+        "that exists."
     )
 
     def handle(self, *args, **options):
         try:
-            report = import_posts([DEMO])
+            report = import_posts([DEMO], only_new=True, made_by="demo content")
         except ImportFailed as exc:
             raise CommandError(
                 "The demo articles cannot be imported:\n" + "\n".join(exc.report.failures)
             ) from exc
-        counts = f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
-        self.stdout.write(f"Demo articles: {counts}.")
+        self.stdout.write(
+            f"Demo articles: {report.created} created, {report.unchanged} already there (left as they are)."
+        )
         login = f"{settings.SITE_URL}{reverse('admin:index')}"
         users = get_user_model()
         if users.objects.filter(username=USERNAME).exists():
