@@ -80,3 +80,23 @@ def browser(monkeypatch):
         # left open, PostgreSQL could not drop the test database.
         connections.close_all()
         browser.close()
+
+
+@pytest.fixture
+def english(settings):
+    """The site in English: the assertions read the English source strings, not the translations."""
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    """The test client logged in as the editor."""
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def writer_client(client, writer):
+    """The test client logged in as the writer."""
+    client.force_login(writer)
+    return client

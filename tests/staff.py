@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from articles.workflow import sync_roles
 from tests.factories import make_author
@@ -59,3 +60,8 @@ def admin_form_data(response, **changes):
                 data[bound.html_name] = widget.format_value(value)
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
+
+
+def change_url(article):
+    """The article's page in the admin."""
+    return reverse("admin:articles_article_change", args=[article.pk])

@@ -2,23 +2,13 @@
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from articles.editing import apply_action
 from articles.models import Article
 from tests.factories import make_draft
-from tests.staff import admin_form_data, make_editor
+from tests.staff import admin_form_data, change_url, make_editor
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

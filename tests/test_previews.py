@@ -14,12 +14,7 @@ from articles.models import PreviewLink
 from tests.factories import make_article, make_draft, tomorrow
 from tests.staff import admin_form_data, make_editor, make_writer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def assert_private(response):

@@ -10,24 +10,9 @@ from articles import revisions, search
 from articles.editing import apply_action, restore_revision
 from articles.models import Article, ArticleRedirect, Revision
 from tests.factories import make_article, make_author, make_category, make_draft
-from tests.staff import admin_form_data, make_editor, make_writer
+from tests.staff import admin_form_data, change_url, make_editor, make_writer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
-
-
-@pytest.fixture
-def as_editor(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def history_url(article):
@@ -41,12 +26,12 @@ def save_in_admin(client, article, **changes):
     return Article.objects.get(pk=article.pk)
 
 
-def test_every_admin_save_keeps_a_revision_with_all_content(as_editor, editor):
+def test_every_admin_save_keeps_a_revision_with_all_content(editor_client, editor):
     first, second = make_author("記者A"), make_author("記者B")
     category = make_category("経済")
     article = make_draft(title="初版", tags=["AI"], categories=[category], authors=[second, first])
-    save_in_admin(as_editor, article, body="## 見出し\n\n本文。", tags="AI, 金融")
-    save_in_admin(as_editor, article, title="第二版")
+    save_in_admin(editor_client, article, body="## 見出し\n\n本文。", tags="AI, 金融")
+    save_in_admin(editor_client, article, title="第二版")
     # The article was made outside the admin: its first text is kept before the first edit.
     original, *kept = list(Revision.objects.order_by("number"))
     assert (original.number, original.user, original.data["body"]) == (1, None, article.body)
@@ -60,10 +45,10 @@ def test_every_admin_save_keeps_a_revision_with_all_content(as_editor, editor):
     assert kept[1].data["title"] == "第二版" and kept[1].user == editor
 
 
-def test_a_save_that_changes_nothing_adds_no_revision(as_editor):
+def test_a_save_that_changes_nothing_adds_no_revision(editor_client):
     article = make_draft()
-    save_in_admin(as_editor, article)
-    save_in_admin(as_editor, article)
+    save_in_admin(editor_client, article)
+    save_in_admin(editor_client, article)
     assert Revision.objects.count() == 1
 
 
@@ -101,36 +86,36 @@ def test_long_unchanged_runs_are_shortened_around_the_change():
     assert html.count("unchanged lines") == 2 and "段落0。" not in html and "段落29。" not in html
 
 
-def test_history_page_lists_revisions_and_transitions_and_compares_two(as_editor, editor):
+def test_history_page_lists_revisions_and_transitions_and_compares_two(editor_client, editor):
     article = make_draft(title="記事", body="古い本文", published_at=None)
-    save_in_admin(as_editor, article)
-    save_in_admin(as_editor, article, body="新しい本文")
+    save_in_admin(editor_client, article)
+    save_in_admin(editor_client, article, body="新しい本文")
     apply_action(article, "publish", by=editor, note="公開します")
-    page = as_editor.get(history_url(article)).content.decode()
+    page = editor_client.get(history_url(article)).content.decode()
     # The first text, the edit, and the publication time the action set.
     assert "公開します" in page and "JST" in page and page.count('name="a"') == 3
-    compared = as_editor.get(history_url(article), {"a": 1, "b": 2})
+    compared = editor_client.get(history_url(article), {"a": 1, "b": 2})
     changes = compared.context["comparison"]["changes"]
     assert [c["field"] for c in changes] == ["body"]
     assert "<del>古</del><ins>新し</ins>い本文" in compared.content.decode()
 
 
 @pytest.mark.parametrize("query", [{"a": "x", "b": "1"}, {"a": "1", "b": "99"}, {"a": "1"}])
-def test_bad_comparison_parameters_get_a_message(as_editor, query):
+def test_bad_comparison_parameters_get_a_message(editor_client, query):
     article = make_draft()
-    save_in_admin(as_editor, article)
-    response = as_editor.get(history_url(article), query)
+    save_in_admin(editor_client, article)
+    response = editor_client.get(history_url(article), query)
     assert response.status_code == 200 and response.context["comparison"] is None
     assert any("exist" in str(m) for m in response.context["messages"])
 
 
-def test_restore_puts_content_back_and_is_itself_a_revision(as_editor, editor):
+def test_restore_puts_content_back_and_is_itself_a_revision(editor_client, editor):
     first, second = make_author("A"), make_author("B")
     category = make_category("経済")
     article = make_draft(title="第一版", tags=["AI"], categories=[category], authors=[first])
-    save_in_admin(as_editor, article)
+    save_in_admin(editor_client, article)
     article = save_in_admin(
-        as_editor,
+        editor_client,
         article,
         title="第二版",
         tags="政治",
@@ -138,7 +123,7 @@ def test_restore_puts_content_back_and_is_itself_a_revision(as_editor, editor):
         **{"bylines-0-author": second.pk},
     )
     assert article.ordered_authors == [second]
-    response = as_editor.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    response = editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
     assert response.status_code == 302
     article = Article.objects.get(pk=article.pk)
     assert article.title == "第一版"
@@ -150,23 +135,23 @@ def test_restore_puts_content_back_and_is_itself_a_revision(as_editor, editor):
     assert latest.data["title"] == "第一版"
 
 
-def test_restore_only_by_post_and_only_for_those_who_may_edit(client, as_editor):
+def test_restore_only_by_post_and_only_for_those_who_may_edit(client, editor_client):
     writer = make_writer()
     article = make_article(created_by=writer, body="公開済み")
-    save_in_admin(as_editor, article, body="直した")
+    save_in_admin(editor_client, article, body="直した")
     url = reverse("admin:articles_article_restore", args=[article.pk, 1])
-    assert as_editor.get(url).status_code == 405
+    assert editor_client.get(url).status_code == 405
     client.force_login(writer)
     assert client.post(url).status_code == 403
     assert Article.objects.get(pk=article.pk).body == "直した"
 
 
-def test_restoring_an_old_slug_of_a_published_article_keeps_the_newer_url(as_editor):
+def test_restoring_an_old_slug_of_a_published_article_keeps_the_newer_url(editor_client):
     article = make_article(slug="old")
-    save_in_admin(as_editor, article)
-    article = save_in_admin(as_editor, article, slug="new")
+    save_in_admin(editor_client, article)
+    article = save_in_admin(editor_client, article, slug="new")
     new_url = article.get_absolute_url()
-    as_editor.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
+    editor_client.post(reverse("admin:articles_article_restore", args=[article.pk, 1]))
     assert Article.objects.get(pk=article.pk).slug == "old"
     assert ArticleRedirect.objects.get(old_path=new_url).article == article
 
@@ -177,10 +162,10 @@ def test_history_of_another_writers_article_is_closed(client):
     assert client.get(history_url(article)).status_code == 404
 
 
-def test_djangos_change_log_also_shows_times_with_their_zone(as_editor):
+def test_djangos_change_log_also_shows_times_with_their_zone(editor_client):
     article = make_draft()
-    save_in_admin(as_editor, article)
-    page = as_editor.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
+    save_in_admin(editor_client, article)
+    page = editor_client.get(reverse("admin:articles_article_history", args=[article.pk])).content.decode()
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d JST", page)
 
 

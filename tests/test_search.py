@@ -6,7 +6,6 @@ import html5lib
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -15,16 +14,11 @@ from articles.editing import apply_action
 from articles.models import Article, SearchIndex
 from articles.search import find, index_words, parse_query, update_search_index
 from tests.factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
-from tests.staff import admin_form_data, make_editor
+from tests.staff import admin_form_data, change_url, make_editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 SEARCH = reverse("articles:search")
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
 
 
 def indexed(*articles):
@@ -200,17 +194,6 @@ def test_candidates_are_bounded_and_the_page_says_so(client, monkeypatch):
 # --- keeping the index fresh -------------------------------------------------------------------
 
 
-@pytest.fixture
-def editor_client():
-    client = Client()
-    client.force_login(make_editor("desk"))
-    return client
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
-
-
 @pytest.mark.django_db(transaction=True)
 def test_saving_in_the_admin_reindexes_the_article_and_its_tags(editor_client):
     article = indexed(make_article("古い見出し", body="本文。", tags=["旧タグ"]))
@@ -230,7 +213,7 @@ def test_adding_in_the_admin_indexes_the_new_article(editor_client):
     assert editor_client.post(url, data).status_code == 302
     article = Article.objects.get(slug="new")
     assert find(Article.objects.all(), parse_query("量子計算")).ids == [article.pk]
-    assert "desk byline" in SearchIndex.objects.get(article=article).document  # the default byline
+    assert "editor byline" in SearchIndex.objects.get(article=article).document  # the default byline
 
 
 def test_publishing_and_unpublishing_show_and_hide_without_reindexing():

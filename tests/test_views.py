@@ -13,7 +13,6 @@ from django.utils import timezone
 from articles.models import Article
 
 from .factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
-from .staff import make_editor, make_writer
 
 pytestmark = pytest.mark.django_db
 
@@ -22,20 +21,6 @@ TOKYO = datetime.timezone(timedelta(hours=9))
 
 def text(response):
     return response.content.decode()
-
-
-@pytest.fixture
-def editor(client):
-    user = make_editor()
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def writer(client):
-    user = make_writer()
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -115,9 +100,7 @@ def test_bad_page_numbers_are_404_or_the_first_page_never_500(client, page):
     for _ in range(11):
         make_article()
     response = client.get("/", {"page": page})
-    assert response.status_code in (200, 404)
-    if page in ("abc", "0", "-1", "99999", "1.5"):
-        assert response.status_code == 404
+    assert response.status_code == (200 if page == "" else 404)
 
 
 def test_page_links_keep_the_rest_of_the_query_string(client):
@@ -334,7 +317,8 @@ def test_drafts_are_404_for_logged_in_users_without_the_permission(client, reade
         assert client.get(f"/drafts/{article.pk}/").status_code == 404
 
 
-def test_editors_preview_drafts_with_a_banner_noindex_and_no_cache(client, editor, hidden):
+def test_editors_preview_drafts_with_a_banner_noindex_and_no_cache(editor_client, hidden):
+    client = editor_client
     undated = make_draft("Undated draft", published_at=None, slug="undated")
     assert undated.get_absolute_url() == f"/drafts/{undated.pk}/"
     for article in [*hidden, undated]:
@@ -348,7 +332,8 @@ def test_editors_preview_drafts_with_a_banner_noindex_and_no_cache(client, edito
             assert directive in cache
 
 
-def test_writers_see_their_own_drafts_but_not_other_peoples(client, writer, hidden):
+def test_writers_see_their_own_drafts_but_not_other_peoples(writer_client, writer, hidden):
+    client = writer_client
     own = make_draft("My draft", published_at=None, created_by=writer)
     assert client.get(own.get_absolute_url()).status_code == 200
     for article in hidden:
@@ -356,7 +341,8 @@ def test_writers_see_their_own_drafts_but_not_other_peoples(client, writer, hidd
         assert client.get(f"/drafts/{article.pk}/").status_code == 404
 
 
-def test_editors_see_public_articles_without_the_banner(client, editor):
+def test_editors_see_public_articles_without_the_banner(editor_client):
+    client = editor_client
     article = make_article("Public")
     response = client.get(article.get_absolute_url())
     assert 'class="preview-banner"' not in text(response)
@@ -392,7 +378,7 @@ def test_draft_sweep_no_public_page_mentions_a_hidden_article(client):
     ]
     for path in paths:
         response = client.get(path)
-        assert response.status_code in (200, 404), path
+        assert response.status_code == (404 if path == "/no-such-page/" else 200), path
         body = text(response)
         assert "Hidden" not in body, path
     assert "Visible article" in text(client.get("/"))
@@ -446,7 +432,7 @@ def test_every_public_page_makes_a_fixed_number_of_queries(
     for path, queries in _public_pages(count).items():
         with django_assert_num_queries(queries):
             response = client.get(path)
-        assert response.status_code in (200, 404), path
+        assert response.status_code == (404 if path == "/no-such-page/" else 200), path
 
 
 def test_an_english_article_is_labelled_in_english_inside_a_japanese_site(client):
@@ -459,7 +445,8 @@ def test_an_english_article_is_labelled_in_english_inside_a_japanese_site(client
     assert '<footer class="site-footer" lang="ja">' in page
 
 
-def test_the_preview_banner_speaks_the_editors_language(client, editor):
+def test_the_preview_banner_speaks_the_editors_language(editor_client):
+    client = editor_client
     draft = make_draft("English draft", language="en", published_at=None)
     page = text(client.get(draft.get_absolute_url()))
     assert '<p class="preview-banner" role="status" lang="ja"><strong>下書き（非公開）</strong>' in page

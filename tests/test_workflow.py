@@ -14,12 +14,7 @@ from articles.workflow import ACTIONS, TransitionRefused, allowed_actions, forma
 from tests.factories import make_article, make_draft, tomorrow, yesterday
 from tests.staff import make_writer
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english(settings):
-    settings.LANGUAGE_CODE = "en"  # the assertions read the English source strings, not the translations
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 State = Article.State
