@@ -4,10 +4,32 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import autosave
 from articles.editor import EditorImageUploadView, EditorPreviewView
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
+    # Before the admin's own URLs, which would take these paths for an article id.
+    path(
+        "admin/articles/article/autosave/new/",
+        autosave.AutosaveView.as_view(),
+        name="article_autosave_new",
+    ),
+    path(
+        "admin/articles/article/autosave/new/discard/",
+        autosave.AutosaveView.as_view(discard=True),
+        name="article_autosave_new_discard",
+    ),
+    path(
+        "admin/articles/article/autosave/<int:pk>/",
+        autosave.AutosaveView.as_view(),
+        name="article_autosave",
+    ),
+    path(
+        "admin/articles/article/autosave/<int:pk>/discard/",
+        autosave.AutosaveView.as_view(discard=True),
+        name="article_autosave_discard",
+    ),
     path("admin/", admin.site.urls),
     # Not markdownx's own urls.py: its endpoints are open to anyone and trust uploaded names.
     path("markdownx/upload/", EditorImageUploadView.as_view(), name="markdownx_upload"),
