@@ -5,7 +5,11 @@ class FourDigitYear:
     regex = "[0-9]{4}"
 
     def to_python(self, value):
-        return int(value)
+        # Year 0 is no date (datetime.date refuses it): a ValueError here makes the URL no match.
+        year = int(value)
+        if year < 1:
+            raise ValueError("no year 0")
+        return year
 
     def to_url(self, value):
         return f"{int(value):04d}"

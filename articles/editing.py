@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import revisions, workflow
+from .forms import address_taken_message
 from .models import Article, ArticleRedirect, Category, Revision, TaggedArticle, Transition
 
 # Sent after commit with ``change``: a Change. Never sent for a rolled-back transaction.
@@ -230,6 +231,8 @@ def _move(article, name, edit, note, when):
     for field in ("published_at", "unpublish_at"):
         setattr(article, field, getattr(current, field))
     scheduled_for = workflow.set_times(action, article, when, edit.now)
+    if article.address_taken(article.slug, article.published_at):
+        raise workflow.TransitionRefused(address_taken_message(article.slug, article.published_at))
     article.version = current.version + 1
     article.save(update_fields=["status", "published_at", "unpublish_at", "pub_date", "version"])
     return Transition.objects.create(
@@ -253,11 +256,8 @@ def restore_revision(article, revision, *, by):
     data = revision.data
     with _editing(article, by, "restore") as edit:
         current = Article.objects.get(pk=article.pk)
-        taken = current.pub_date and Article.objects.filter(
-            pub_date=current.pub_date, slug=data["slug"]
-        ).exclude(pk=current.pk)
-        if taken and taken.exists():
-            raise RestoreRefused(_("Another article of the same date now has the slug “%s”.") % data["slug"])
+        if current.address_taken(data["slug"], current.published_at):
+            raise RestoreRefused(address_taken_message(data["slug"], current.published_at))
         for field in revisions.RESTORED_FIELDS:
             setattr(current, field, data.get(field, getattr(current, field)))
         current.save()
@@ -284,11 +284,17 @@ def import_article(article, *, fields, authors, categories, tags, old_paths, mad
             article.updated_at = wanted
             Article.objects.filter(pk=article.pk).update(updated_at=wanted)
         article.set_authors(authors)
-        article.categories.set(categories)
-        article.tags.set(tags)
+        # Rows replaced in one statement each: taggit's set() asks for every tag in turn.
+        _replace(TaggedArticle, "content_object", article, "tag", tags)
+        _replace(Article.categories.through, "article", article, "category", categories)
         ArticleRedirect.objects.bulk_create(ArticleRedirect(old_path=p, article=article) for p in old_paths)
         edit.finish()
     return article
+
+
+def _replace(through, own, article, other, rows):
+    through.objects.filter(**{own: article}).delete()
+    through.objects.bulk_create(through(**{own: article, other: row}) for row in rows)
 
 
 def delete_article(article, *, by):

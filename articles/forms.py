@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
-from .models import Article, Revision, Transition
+from .models import Article, Revision, Transition, site_date
 
 
 def zone_note():
@@ -96,6 +96,7 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk:
             self.check_version(cleaned.get("loaded_version"))
+        self.check_address(cleaned)
         action_name = self.data.get("_transition")
         if action_name:
             self.check_transition(action_name, cleaned)
@@ -127,6 +128,13 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
             ),
             code="conflict",
         )
+
+    def check_address(self, cleaned):
+        """Two articles of one date cannot share a slug: say so here, not with a database error."""
+        slug = cleaned.get("slug") or self.instance.slug
+        published_at = cleaned.get("published_at", self.instance.published_at)
+        if self.instance.address_taken(slug, published_at):
+            self.add_error("slug", address_taken_message(slug, published_at))
 
     def check_transition(self, name, cleaned):
         action = workflow.ACTIONS.get(name)
@@ -163,6 +171,13 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
                 code="state_changed_by_times",
                 params={"state": Article.State(after.state_at(now)).label},
             )
+
+
+def address_taken_message(slug, published_at):
+    return _("Another article of %(date)s already has the slug “%(slug)s”: choose another.") % {
+        "date": site_date(published_at).isoformat(),
+        "slug": slug,
+    }
 
 
 def last_change(article):

@@ -318,6 +318,13 @@ class Article(models.Model):
             },
         )
 
+    def address_taken(self, slug, published_at):
+        """True when another article of the same publication date already has this slug."""
+        if not (slug and published_at):
+            return False
+        others = Article.objects.filter(pub_date=site_date(published_at), slug=slug).exclude(pk=self.pk)
+        return others.exists()
+
     def keep_old_url(self, old_path):
         """Answer a previous address of this article with a redirect to the current one."""
         self.redirects.filter(old_path=self.get_absolute_url()).delete()

@@ -68,6 +68,10 @@ class CountedPaginator(Paginator):
         return self._get_page(page_rows(self.object_list, bottom, top), number, self)
 
 
+# Far past any site's last page, and an offset every database takes.
+MAX_PAGE = 10_000_000
+
+
 class PeekPage(Page):
     def __init__(self, object_list, number, paginator, *, has_next):
         super().__init__(object_list, number, paginator)
@@ -95,6 +99,8 @@ class PeekPaginator(Paginator):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
+        if number > MAX_PAGE:
+            raise EmptyPage(self.error_messages["no_results"])  # an offset the database cannot take
         return number
 
     def page(self, number):

@@ -89,16 +89,27 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend with a health check that costs no round trip (newsroom/postgresql/base.py).
-    DATABASES["default"]["ENGINE"] = "newsroom.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def redis_cache(url):
+    """Redis as the default cache: one that is down or slow is a miss, never an error page.
+
+    Every use of the cache can compute its answer instead; django_redis.cache logs the failure.
+    """
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
+    }
+
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # The pages' chrome (base.html's {% cache %} blocks) changes only with a deploy: each process
 # keeps its own, since fetching it from Redis would cost about what rendering it does. Not kept
 # under DEBUG, where an edited template must show on the next request.

@@ -2,11 +2,9 @@
 
 import json
 import os
-import select
 import subprocess
 import sys
 from pathlib import Path
-from unittest import mock
 
 import pytest
 
@@ -79,17 +77,16 @@ def test_production_values_from_environment():
     assert result.returncode == 0, result.stderr
     conf = json.loads(result.stdout)
     assert conf["debug"] is False
-    assert conf["db"]["ENGINE"] == "newsroom.postgresql"  # Django's, with a cheaper health check
+    assert conf["db"]["ENGINE"] == "django.db.backends.postgresql"
     assert (conf["db"]["HOST"], conf["db"]["PORT"], conf["db"]["NAME"]) == (
         "db.example",
         5433,
         "news",
     )
     assert conf["db"]["CONN_HEALTH_CHECKS"] is True
-    assert conf["cache"] == {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:6379/2",
-    }
+    assert conf["cache"]["BACKEND"] == "django_redis.cache.RedisCache"
+    assert conf["cache"]["LOCATION"] == "redis://127.0.0.1:6379/2"
+    assert conf["cache"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True  # an outage is a miss, not a 500
     assert conf["chrome"].endswith("LocMemCache")  # kept in each process, not fetched from Redis
     assert conf["hosts"] == ["news.example", "www.news.example"]
     assert (conf["tz"], conf["lang"], conf["media"], conf["static"]) == (
@@ -106,7 +103,7 @@ def test_redis_cache_really_works_when_configured():
         redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
     except redis.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
-    from django.core.cache.backends.redis import RedisCache
+    from django_redis.cache import RedisCache
 
     cache = RedisCache("redis://127.0.0.1:6379/0", {})
     cache.set("newsroom-test", "記事", 5)
@@ -134,49 +131,8 @@ def test_a_restarted_database_connection_is_replaced_between_requests(settings):
     params.pop("context", None)
     with psycopg.connect(**params, autocommit=True) as other:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
-    # The server's goodbye reaches the idle connection, as it has long before the next request
-    # after a real restart.
-    assert select.select([connection.connection.fileno()], [], [], 5)[0]
     request_finished.send(sender=None)
     request_started.send(sender=None)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         assert cursor.fetchone()[0] != pid
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_healthy_idle_connection_is_kept_without_asking_the_server(settings):
-    """The health check reads the socket: no `SELECT 1` round trip before each request's first query."""
-    from django.core.signals import request_finished, request_started
-    from django.db import connection
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
-    if connection.vendor != "postgresql":
-        pytest.skip("connection health checks matter for PostgreSQL")
-    connection.settings_dict["CONN_MAX_AGE"] = 60
-    connection.settings_dict["CONN_HEALTH_CHECKS"] = True
-    connection.close()
-    connection.ensure_connection()
-    pid = connection.connection.info.backend_pid
-    request_finished.send(sender=None)
-    request_started.send(sender=None)
-    asked = AssertionError("asked the server")
-    with mock.patch.object(DatabaseWrapper, "is_usable", side_effect=asked), connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        assert cursor.fetchone()[0] == pid
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_socket_that_cannot_be_watched_is_checked_by_asking_the_server():
-    from django.db import connection
-    from django.db.backends.postgresql.base import DatabaseWrapper
-
-    if connection.vendor != "postgresql":
-        pytest.skip("connection health checks matter for PostgreSQL")
-    connection.ensure_connection()
-    with (
-        mock.patch("select.select", side_effect=ValueError("filedescriptor out of range")),
-        mock.patch.object(DatabaseWrapper, "is_usable", return_value=True) as asked,
-    ):
-        assert connection.is_usable()
-    asked.assert_called_once()
