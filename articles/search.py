@@ -7,10 +7,10 @@ lower-cased words. A query is tokenised the same way; a term matches where its t
 so any substring of two characters or more is found exactly, and English words go through the
 ``english`` configuration (``investments`` finds ``investment``).
 
-On PostgreSQL a GIN index finds the articles holding every token; the newest ``MAX_CANDIDATES`` of them
-are then checked for the exact phrases and exclusions, ranked (title, then title/names/excerpt, then
-body; newest first within each) and filtered by the caller's queryset: ``Article.objects.published()``
-for readers. Bounding the candidates keeps a query for a word in every other article fast; the page
+On PostgreSQL a GIN index finds the articles holding every token; of those in the caller's queryset
+(``Article.objects.published()`` for readers, so drafts never crowd out public articles) the newest
+``MAX_CANDIDATES`` are then checked for the exact phrases and exclusions and ranked (title, then
+title/names/excerpt, then body; newest first within each). Bounding the candidates keeps a query for a word in every other article fast; the page
 then says "more than". On SQLite the same tokens are matched by regular expressions over the stored
 document: slower, for development.
 
@@ -34,11 +34,9 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connections
 from django.db.models import (
     Case,
-    Exists,
     F,
     Func,
     IntegerField,
-    OuterRef,
     Q,
     TextField,
     Value,
@@ -375,17 +373,15 @@ def _tsquery(clauses, operator, weight=""):
 
 
 def _find_postgres(queryset, query):
-    # 1. The GIN index alone (see migration 0004): the articles holding every token of every included
-    # term, newest written first.
+    # 1. The GIN index alone (see migration 0009) finds the articles holding every token of every
+    # included term; of those the caller may see, the newest written are the candidates.
     every_token = _tsquery_text(query.included, " & ")
-    candidates = RawSQL(
-        "SELECT article_search_candidates(to_tsquery(%s::regconfig, %s), %s)",
-        [CONFIG, every_token, MAX_CANDIDATES + 1],
-    )
+    matches = RawSQL("SELECT article_search_matches(to_tsquery(%s::regconfig, %s))", [CONFIG, every_token])
+    candidates = queryset.order_by().filter(pk__in=matches).order_by("-pk").values("pk")[: MAX_CANDIDATES + 1]
 
     # 2. Each candidate ranked in the select list, not filtered in WHERE, so that the planner cannot
-    # trade the GIN index for a recheck of every article: -1 when not in the caller's queryset, a
-    # phrase is not in a row or an excluded term is there; else 2 (title), 1 (names, excerpt), 0.
+    # trade the GIN index for a recheck of every article: -1 when a phrase is not in a row or an
+    # excluded term is there; else 2 (title), 1 (names, excerpt), 0.
     def present(clause):
         in_vector = Q(search_index__vector=_tsquery([clause], " <-> "))
         if len(clause.tokens) == 1:
@@ -398,9 +394,7 @@ def _find_postgres(queryset, query):
 
     checks = [present(c) for c in query.included if len(c.tokens) > 1]
     checks += [~present(c) for c in query.excluded]
-    rejected = [When(~Exists(queryset.order_by().filter(pk=OuterRef("pk"))), then=-1)]
-    if checks:
-        rejected.append(When(~reduce(and_, checks), then=-1))
+    rejected = [When(~reduce(and_, checks), then=-1)] if checks else []
     rank = Case(
         *rejected,
         When(search_index__head=_tsquery(query.included, " <-> ", weight="A"), then=2),  # in the title

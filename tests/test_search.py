@@ -191,6 +191,17 @@ def test_candidates_are_bounded_and_the_page_says_so(client, monkeypatch):
     assert "More than 3 articles match" in client.get(SEARCH, {"q": "投資"}).content.decode()
 
 
+def test_newer_drafts_never_hide_public_matches_nor_count(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    public = make_article("公開の記事", body="投資の話。", published_at=yesterday())
+    drafts = [make_draft(f"下書き{n}", body="投資の話。") for n in range(5)]  # newer ids, same word
+    indexed(public, *drafts)
+    matches = find(Article.objects.published(), parse_query("投資"))
+    assert (matches.ids, matches.complete) == ([public.pk], True)
+    page = client.get(SEARCH, {"q": "投資"}).content.decode()
+    assert "公開の記事" in page and "More than" not in page and "下書き" not in page
+
+
 # --- keeping the index fresh -------------------------------------------------------------------
 
 
@@ -406,15 +417,15 @@ def test_candidates_come_from_the_gin_index():
     indexed(*[make_article(f"記事{n}", body="投資の話。" if n % 2 else "別の話。") for n in range(40)])
     with CaptureQueriesContext(connection) as queries:
         assert len(find(Article.objects.published(), parse_query("投資")).ids) == 20
-    assert "article_search_candidates(" in queries[-1]["sql"]
+    assert "article_search_matches(" in queries[-1]["sql"]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_searchindex")
         # The function's own query, planned under the function's own settings, as find() runs it.
-        cursor.execute("SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'article_search_candidates'")
+        cursor.execute("SELECT prosrc, proconfig FROM pg_proc WHERE proname = 'article_search_matches'")
         body, settings = cursor.fetchone()
         for setting in settings:
             cursor.execute("SELECT set_config(%s, %s, true)", setting.split("=", 1))
-        sql = re.sub(r"\bquery\b", "to_tsquery('english', %s)", re.sub(r"\bk\b", "1001", body))
+        sql = re.sub(r"\bquery\b", "to_tsquery('english', %s)", body)
         cursor.execute(f"EXPLAIN {sql}", ["'投資'"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on article_search_idx" in plan
