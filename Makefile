@@ -39,6 +39,8 @@ browser:
 
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
 test: export SECRET_KEY ?= newsroom-test-only-key
+# The test client and live servers speak plain HTTP; production defaults to HTTPS (README).
+test: export HTTPS ?= 0
 test: $(VENV)/.installed-dev browser
 	$(BIN)/python -m pytest
 

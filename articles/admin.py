@@ -1,9 +1,11 @@
 """The editors' tool: the markdownx editor with live preview, the workflow, revisions, previews."""
 
 from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -479,6 +481,18 @@ def link_row(request, link):
         "status": status,
         "active": link.is_active(),
     }
+
+
+def view_on_site(request, content_type_id, object_id):
+    """Django's "view on site", but for an article only to those who may see it: the address of an
+    unpublished article tells its date and slug."""
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    if content_type is not None and content_type.model_class() is Article:
+        pk = _int(object_id)
+        visible = Article.objects.published() | workflow.visible_articles(request.user)
+        if pk is None or not visible.filter(pk=pk).exists():
+            raise Http404(_("There is no such article."))
+    return shortcut(request, content_type_id, object_id)
 
 
 def _int(value):

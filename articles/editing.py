@@ -119,14 +119,14 @@ class _Edit:
         self.article, self.kind, self.now = article, kind, now
         self.user, self.made_by = _who(by)
         self.transition = None
-        self.before = None
+        self.before = self.current = None
         self.comment = ""
 
     def lock(self, keep=True):
         """Lock the row and read what the site holds before the change; keep it if no revision does."""
         if self.article.pk is None:
             return
-        current = Article.objects.select_for_update().get(pk=self.article.pk)
+        current = self.current = Article.objects.select_for_update().get(pk=self.article.pk)
         self.before = footprint(current, self.now)
         if keep:
             # Changed outside this module (a shell, an older import): that text must not be lost.
@@ -190,6 +190,8 @@ def save_article(
     with _editing(article, by, "edit") as edit:
         if article.pk is None and edit.user is not None:
             article.created_by = edit.user
+        if edit.current is not None:
+            _keep_decisions(article, edit.current)
         article.save()
         if tags is not None:
             article.tags.set(list(tags))
@@ -207,6 +209,15 @@ def save_article(
             edit.transition = _move(article, action, edit, note, when)
         edit.finish()
     return article
+
+
+def _keep_decisions(article, current):
+    """What others decided since ``article`` was loaded stays: the state (actions alone move it) and
+    the times, unless this caller changed them (the admin's form may correct a time)."""
+    article.status, article.version = current.status, current.version
+    for field in ("published_at", "unpublish_at"):
+        if not article.edited(field):
+            setattr(article, field, getattr(current, field))
 
 
 def apply_action(article, name, *, by, note="", when=None):

@@ -158,8 +158,8 @@ class Article(models.Model):
 
     # Fields whose change is a meaningful edit: it moves updated_at.
     CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
-    # Loaded values remembered to notice content edits.
-    TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at")
+    # Loaded values remembered to notice edits (see content_changed and edited).
+    TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at", "published_at", "unpublish_at")
 
     title = models.CharField(_("title"), max_length=255)
     slug = models.SlugField(
@@ -305,6 +305,11 @@ class Article(models.Model):
         if loaded is None:
             return True
         return any(getattr(self, f) != loaded[f] for f in self.CONTENT_FIELDS if f in loaded)
+
+    def edited(self, field):
+        """True when ``field`` differs from what was loaded (always, for a new instance)."""
+        loaded = getattr(self, "_loaded", None)
+        return loaded is None or field not in loaded or getattr(self, field) != loaded[field]
 
     @staticmethod
     def url_for(pub_date, slug):

@@ -149,10 +149,10 @@ def is_own(user, article):
 
 
 def can_view(user, article):
-    """Editors see every article; writers see their own."""
-    if not (user.has_perm("articles.view_article") or user.has_perm("articles.change_article")):
-        return False
-    return user.has_perm("articles.edit_any_article") or is_own(user, article)
+    """Whether the user may see this article when it is not public: visible_articles()' rule."""
+    if article.pk is None:
+        return may_see_unpublished(user)
+    return visible_articles(user).filter(pk=article.pk).exists()
 
 
 def can_edit(user, article):
@@ -164,14 +164,24 @@ def can_edit(user, article):
     )
 
 
+def may_see_unpublished(user):
+    """Staff who may view or change articles; which ones is visible_articles()' business."""
+    return (
+        user.is_active
+        and user.is_staff
+        and (user.has_perm("articles.view_article") or user.has_perm("articles.change_article"))
+    )
+
+
 def visible_articles(user, queryset=None):
-    """The articles whose admin pages and previews a user may open."""
+    """The one rule for who sees a non-public article, wherever it shows (admin pages, previews,
+    the site's own pages): editors see every article, writers their own, anyone else none."""
     queryset = Article.objects.all() if queryset is None else queryset
+    if not may_see_unpublished(user):
+        return queryset.none()
     if user.has_perm("articles.edit_any_article"):
         return queryset
-    if user.has_perm("articles.view_article") or user.has_perm("articles.change_article"):
-        return queryset.owned_by(user)
-    return queryset.none()
+    return queryset.owned_by(user)
 
 
 def forbidden(action, user, article, now):

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from articles import autosave
+from articles.admin import view_on_site
 from articles.editor import EditorImageUploadView, EditorPreviewView
 from articles.sitemaps import SITEMAPS
 
@@ -29,6 +30,12 @@ urlpatterns = [
         "admin/articles/article/autosave/<int:pk>/discard/",
         autosave.AutosaveView.as_view(discard=True),
         name="article_autosave_discard",
+    ),
+    # Before the admin's own "view on site", which would show any staff the address of any article.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
     ),
     path("admin/", admin.site.urls),
     # Not markdownx's own urls.py: its endpoints are open to anyone and trust uploaded names.

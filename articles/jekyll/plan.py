@@ -106,7 +106,14 @@ class Plan:
         existing = {}
         for chunk in _chunks(keys):
             # body_html and summary are recomputed by save(), so they need not be read.
-            for article in Article.objects.filter(source_path__in=chunk).defer("body_html", "summary"):
+            # Locked until the import commits: an editor's save or action waits, then wins or loses
+            # whole, never in between (see editing.py).
+            rows = (
+                Article.objects.select_for_update()
+                .filter(source_path__in=chunk)
+                .defer("body_html", "summary")
+            )
+            for article in rows:
                 existing[article.source_path] = article
         for item in self.items:
             item.article = existing.get(item.post.key)
