@@ -288,7 +288,7 @@ class Article(models.Model):
         """Compute the derived columns (HTML, summary, reading time, date, slug) from the edited ones."""
         self.body_html = render_markdown(self.body)
         self.summary = self.excerpt.strip() or excerpt_from_html(self.body_html)
-        self.reading_time = reading_minutes(html_to_text(self.body_html))
+        self.reading_time = min(reading_minutes(html_to_text(self.body_html)), 32767)  # a smallint
         self.pub_date = site_date(self.published_at) if self.published_at else None
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:200] or "article"

@@ -55,6 +55,7 @@ def import_posts(
     overwrite=False,
     only_new=False,
     made_by=None,
+    follow_links=False,
     progress=_no_progress,
 ):
     """Import the posts in ``paths`` (files or folders). All-or-nothing unless ``skip_invalid``.
@@ -62,12 +63,13 @@ def import_posts(
     ``timezone`` and ``permalink`` override what each site's _config.yml says. A post whose article
     was changed on the site since the last import is a conflict and left alone, unless ``overwrite``;
     ``only_new`` creates missing articles and leaves every existing one alone. ``made_by`` names the
-    import in the articles' history (default: "import from PATH"). Raises ImportFailed (nothing
-    written) when a file cannot be read, or ValueError for an unknown time zone or style.
+    import in the articles' history (default: "import from PATH"). A file in a folder that is a link
+    to somewhere outside the folders given is refused unless ``follow_links``. Raises ImportFailed
+    (nothing written) when a file cannot be read, or ValueError for an unknown time zone or style.
     """
     report = Report(dry_run=dry_run)
     finder = SiteFinder(timezone=timezone, permalink=permalink)
-    files = collect_files(paths, report)
+    files = collect_files(paths, report, follow_links=follow_links)
     report.files = len(files)
     posts = _read_all(files, finder, report, progress)
     if report.failures and not skip_invalid:
@@ -90,16 +92,22 @@ def import_posts(
     return report
 
 
-def collect_files(paths, report):
+def collect_files(paths, report, follow_links=False):
     """Post files: files as given; in folders ``*.md``/``*.markdown``, only under _posts/_drafts if any."""
     found = {}
+    folders = [Path(given).resolve() for given in paths if Path(given).is_dir()]
     for given in paths:
         path = Path(given)
         if path.is_file():
             found.setdefault(path.resolve(), path)
         elif path.is_dir():
             for post in _posts_in(path):
-                found.setdefault(post.resolve(), post)
+                real = post.resolve()
+                if not (follow_links or any(real.is_relative_to(folder) for folder in folders)):
+                    # A link could publish any file the importing account can read.
+                    report.failures.append(f"{post}: a link to {real}, outside the folders given")
+                    continue
+                found.setdefault(real, post)
         else:
             report.failures.append(f"{path}: no such file or folder")
     return sorted(found.values(), key=str)

@@ -317,15 +317,21 @@ class Plan:
             article = item.article
             # An article that moved keeps its previous address through the write path.
             for path in dict.fromkeys(item.post.old_paths):
-                owner = self._current_owner(path)
-                if path == item.url or owner is item:
+                forms = (path, _other_slash(path))  # readers reach a path with or without its slash
+                owners = [self._current_owner(form) for form in forms]
+                owner = next((o for o in owners if o is not None), None)
+                if item.url in forms or owner is item:
                     continue
+                route = next(filter(None, map(_site_route, forms)), None)
+                taken = next((existing[form] for form in forms if form in existing), None)
                 if owner is not None:
                     self._warn(
                         item, f"old URL {path} is now the address of {self._describe(owner)}: not redirected"
                     )
-                elif path in existing:
-                    if article is None or existing[path] != article.pk:
+                elif route is not None:
+                    self._warn(item, f"old URL {path} is a page of this site ({route}): not redirected")
+                elif taken is not None:
+                    if article is None or taken != article.pk:
                         self._warn(
                             item, f"old URL {path} already redirects to another article: left as it is"
                         )
@@ -389,6 +395,19 @@ def values_hash(values, relations):
         names = [n.lower() for n in relations[name]]
         data[name] = names if name == "authors" else sorted(set(names))
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def _other_slash(path):
+    return path.rstrip("/") if path.endswith("/") and path != "/" else f"{path}/"
+
+
+def _site_route(path):
+    """The name of the site's own page at ``path`` (other than an article's), or None."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return None if match.view_name == "articles:detail" else match.view_name or match.route
 
 
 def _fits(existing, wanted):

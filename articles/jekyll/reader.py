@@ -2,10 +2,12 @@
 
 import datetime
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..text import truncate
 from . import frontmatter, liquid
@@ -14,6 +16,8 @@ from .site import clean_path, jekyll_url
 
 POST_SUFFIXES = (".md", ".markdown")
 POST_FOLDERS = ("_posts", "_drafts")
+# Far beyond any real post (the longest in the corpus is a few hundred KB), and read whole.
+MAX_POST_BYTES = 2 * 2**20
 _DATE_PLACEHOLDER = re.compile(r":(?:year|short_year|month|i_month|day|i_day|y_day|hour|minute|second)\b")
 
 
@@ -76,10 +80,17 @@ def source_status(data, path):
 
 def read_post(path, site):
     """A Post from a file, or FrontMatterError saying why the file cannot be imported."""
+    size = path.stat().st_size
+    if size > MAX_POST_BYTES:
+        raise FrontMatterError(
+            f"{size / 2**20:.1f} MB is more than a post may be ({MAX_POST_BYTES // 2**20} MB)"
+        )
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FrontMatterError(f"not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+    if "\x00" in text:
+        raise FrontMatterError("holds a NUL character (U+0000), which no article may contain")
     yaml_text, body = frontmatter.split(text.replace("\r\n", "\n"))
     data = frontmatter.load(yaml_text)
     warnings = []
@@ -89,7 +100,7 @@ def read_post(path, site):
         raise FrontMatterError("no title in the front matter")
     stem = unicodedata.normalize("NFC", path.stem)
     file_date, name_slug = frontmatter.dated_name(stem)
-    published_at = parse_date(data.get("date"), site.timezone)
+    published_at = _in_range(parse_date(data.get("date"), site.timezone), site)
     if published_at is None and file_date is not None:
         published_at = datetime.datetime.combine(file_date, datetime.time(), tzinfo=site.timezone)
 
@@ -123,6 +134,12 @@ def read_post(path, site):
         warnings.append(f"last_modified_at ignored: {exc}")
         updated_at = None
 
+    front_matter = frontmatter.json_safe(data)
+    if "\\u0000" in json.dumps(front_matter):
+        raise FrontMatterError(
+            "holds a NUL character (U+0000) in its front matter, which no article may contain"
+        )
+
     return Post(
         path=path,
         key=source_key(path),
@@ -136,15 +153,27 @@ def read_post(path, site):
         description=_description(data.get("description"), warnings),
         image=_image(data.get("image"), warnings),
         updated_at=updated_at or published_at,
-        front_matter=frontmatter.json_safe(data),
+        front_matter=front_matter,
         categories=unique_casefold(name[:100] for name in categories),
         tags=unique_casefold(name[:100] for name in jekyll_list(data, "tag", "tags")),
         authors=_authors(data, site.author),
-        old_paths=_old_paths(data, site, published_at, file_date, source_slug, categories),
+        old_paths=_old_paths(data, site, published_at, file_date, source_slug, categories, warnings),
         # The site's settings change what the same text means.
         digest=hashlib.sha256(f"{site.timezone}|{site.permalink}|{site.author}|{text}".encode()).hexdigest(),
         warnings=warnings,
     )
+
+
+def _in_range(moment, site):
+    """The moment, if the database and the site's calendar can hold it in every time zone used."""
+    if moment is None:
+        return None
+    try:
+        moment.astimezone(datetime.UTC)
+        moment.astimezone(site.timezone)
+    except OverflowError as exc:
+        raise FrontMatterError(f"date {moment.isoformat()} is outside the calendar once in UTC") from exc
+    return moment
 
 
 def _text(value):
@@ -192,7 +221,7 @@ def _authors(data, default):
     return unique_casefold(names)
 
 
-def _old_paths(data, site, published_at, file_date, slug, categories):
+def _old_paths(data, site, published_at, file_date, slug, categories, warnings):
     """Every address Jekyll may have served the post at: its permalink, the file-name date, redirect_from."""
     permalink = data.get("permalink")
     given = permalink.strip() if isinstance(permalink, str) else ""
@@ -209,6 +238,10 @@ def _old_paths(data, site, published_at, file_date, slug, categories):
         paths.append(jekyll_url(pattern, moment=datetime.datetime.min, slug=slug, categories=categories))
     redirect_from = data.get("redirect_from")
     for item in redirect_from if isinstance(redirect_from, list) else [redirect_from]:
-        if isinstance(item, str) and item.strip():
-            paths.append(clean_path(item))
+        if not (isinstance(item, str) and item.strip()):
+            continue
+        if urlsplit(item.strip()).netloc:
+            warnings.append(f"redirect_from {item.strip()!r} names another host: not redirected")
+            continue
+        paths.append(clean_path(item))
     return [path for path in dict.fromkeys(paths) if len(path) <= 500]

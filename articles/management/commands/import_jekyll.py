@@ -36,6 +36,11 @@ class Command(BaseCommand):
             "(the site's version is kept as a revision). Without it those files are reported as conflicts.",
         )
         parser.add_argument(
+            "--follow-links",
+            action="store_true",
+            help="Read posts that are links to files outside the folders given (refused by default).",
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Import the readable files and report the others, instead of importing nothing.",
@@ -51,6 +56,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
                 overwrite=options["overwrite"],
+                follow_links=options["follow_links"],
                 progress=self._progress if verbosity and self._on_terminal() else _plain,
             )
         except ImportFailed as exc:
