@@ -10,9 +10,9 @@ so any substring of two characters or more is found exactly, and English words g
 On PostgreSQL a GIN index finds the articles holding every token; of those in the caller's queryset
 (``Article.objects.published()`` for readers, so drafts never crowd out public articles) the newest
 ``MAX_CANDIDATES`` are then checked for the exact phrases and exclusions and ranked (title, then
-title/names/excerpt, then body; newest first within each). Bounding the candidates keeps a query for a word in every other article fast; the page
-then says "more than". On SQLite the same tokens are matched by regular expressions over the stored
-document: slower, for development.
+title/names/excerpt, then body; newest first within each). Bounding the candidates keeps a query
+for a word in every other article fast; the page then says "more than". On SQLite the same tokens
+are matched by regular expressions over the stored document: slower, for development.
 
 The index is refreshed by ``update_search_index()`` and nothing else, called by the listeners in
 ``search_signals.py`` after every committed change (the write path's ``article_changed``, and plain
