@@ -27,7 +27,6 @@ KINDS = {
     "edit": _("Edit"),
     "import": _("Import"),
     "restore": _("Restore"),
-    "delete": _("Delete"),
 }
 
 _writing = contextvars.ContextVar("articles_editing_writing", default=False)
@@ -132,22 +131,22 @@ class _Edit:
             # Changed outside this module (a shell, an older import): that text must not be lost.
             revisions.keep(current, self.before.content, comment=str(_("As it was before this change")))
 
-    def finish(self, record_revision=True):
+    def finish(self):
+        """Keep the old address, the revision and the transition; send the signal on commit."""
         article = self.article
         after = footprint(article, self.now)
         before = self.before
         if before is not None and before.url and before.url != after.url:
             article.keep_old_url(before.url)
-        if record_revision:
-            made_by = "" if self.user else self.made_by
-            revisions.keep(article, after.content, user=self.user, comment=self.comment, made_by=made_by)
+        made_by = "" if self.user else self.made_by
+        revisions.keep(article, after.content, user=self.user, comment=self.comment, made_by=made_by)
         from_state = before.state if before else Article.State.DRAFT
         if self.transition is None and from_state != after.state:
             self.transition = Transition.objects.create(
                 article=article,
                 name=self.kind,
                 user=self.user,
-                made_by="" if self.user else self.made_by,
+                made_by=made_by,
                 from_state=from_state,
                 to_state=after.state,
                 at=self.now,
