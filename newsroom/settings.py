@@ -1,9 +1,12 @@
 """Newsroom settings: everything that differs between machines comes from the environment."""
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -45,12 +48,16 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "markdownx",
+    "csp",
+    "axes",
     "articles",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the rest, so that every page gets the header: error pages and the lockout page too.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,8 +65,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Last, so it sees the final 404 and can answer an article's old path with a 301.
+    # After the others, so it sees the final 404 and can answer an article's old path with a 301.
     "articles.middleware.ArticleRedirectMiddleware",
+    # Last, as django-axes asks: it turns a login refused during a lock-out into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -159,11 +168,79 @@ MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
 LOGIN_URL = "admin:login"
 
+# Security (README, "Deployment"). Production serves HTTPS behind a TLS-terminating proxy, so
+# HTTPS is on unless DEBUG is; the test suite's client and live server speak plain HTTP (HTTPS=0).
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+# Browsers keep HSTS for this long, subdomains included: a new domain starts with a short
+# SECURE_HSTS_SECONDS, and submitting it to the preload list is a separate, deliberate step.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"  # markdownx's preview and the admin use same-origin frames only
-if not DEBUG:
-    SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-    CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Nothing here is framed: the admin's pop-ups are windows and markdownx's preview is a <div>.
+X_FRAME_OPTIONS = "DENY"
+
+# How many reverse proxies stand in front of Django, each appending the address it was sent the
+# request from to X-Forwarded-For (nginx: $proxy_add_x_forwarded_for), the one nearest the client
+# also setting X-Forwarded-Proto. 0 when Django is reached directly: then neither header is trusted.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0" if DEBUG else "1"))
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def client_ip_address(request):
+    """The client's address: the X-Forwarded-For entry the outermost trusted proxy wrote.
+
+    Entries left of it were sent by the client and may be forged, so they are never read.
+    """
+    from django.conf import settings  # read when called, as tests change it
+
+    proxies = settings.TRUSTED_PROXIES
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = [entry.strip() for entry in header.split(",") if entry.strip()]
+    if proxies and len(forwarded) >= proxies:
+        try:
+            return str(ipaddress.ip_address(forwarded[-proxies]))
+        except ValueError:
+            pass  # not from a proxy of ours: the request did not come through them
+    return request.META.get("REMOTE_ADDR")
+
+
+# Content Security Policy (django-csp): no inline script or style element anywhere; the JSON-LD
+# and autosave <script> elements are data, which script-src does not govern.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # The hash is 500.html's <style>: that page loads nothing, as the failure may be static files.
+        "style-src": [SELF, "'sha256-d/DKoGOvexSnL7jO/z/7zI+G8ypz0ne8NI2iF+rKTqs='"],
+        # Style attributes only: Markdown's table alignment (style="text-align:right", the one
+        # property the sanitiser keeps). <style> elements stay refused.
+        "style-src-attr": [UNSAFE_INLINE],
+        # Article bodies may show images from any HTTPS host; uploads are the site's own media.
+        "img-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one username, or from one
+# address, logins for it are refused (429, templates/axes/lockout.html) until AXES_COOLOFF_TIME has
+# passed since the last failure. Only failures count: no test's force_login or good password locks.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each counted on its own
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_CLIENT_IP_CALLABLE = client_ip_address
+# Axes' backend first: it refuses a locked-out login before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGGING = {
     "version": 1,

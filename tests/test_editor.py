@@ -1,6 +1,8 @@
-"""The markdownx endpoints behind the editor: staff only, real images only, same renderer."""
+"""The markdownx endpoints behind the editor: article editors only, real images only, same renderer."""
 
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,11 +21,23 @@ def png_bytes():
     return buffer.getvalue()
 
 
+def huge_png(width, height):
+    """A black 1-bit PNG of any size in a few kilobytes, written without Pillow holding its pixels."""
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" * (1 + (width + 7) // 8)  # filter byte, then the row's bits
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
 @pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user("editor", password="pw", is_staff=True)
-    client.force_login(user)
-    return client
+def staff_client(writer_client):
+    """A writer: staff who may add and change articles (tests/test_editor_permissions.py: others)."""
+    return writer_client
 
 
 @pytest.fixture
@@ -87,3 +101,34 @@ def test_svg_and_non_images_are_refused(staff_client, media, name, content, cont
 
 def test_upload_without_a_file_is_a_400(staff_client):
     assert staff_client.post(UPLOAD, {}).status_code == 400
+
+
+@pytest.mark.parametrize(("width", "height"), [(20000, 20000), (8000, 5001)])
+def test_an_image_over_40_megapixels_is_refused_before_it_is_decoded(
+    staff_client, media, english, monkeypatch, width, height
+):
+    """20000 × 20000 is past Pillow's own bomb limit; 8000 × 5001 only past the site's 40 megapixels."""
+    from PIL import ImageFile
+
+    bomb = huge_png(width, height)
+    assert len(bomb) < 200_000  # a few kilobytes on the wire, gigabytes once decoded
+
+    def decode(self):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", decode)
+    upload = SimpleUploadedFile("bomb.png", bomb, "image/png")
+    response = staff_client.post(UPLOAD, {"image": upload}, **AJAX)
+    assert response.status_code == 400
+    assert response.json() == {"__all__": ["This image is too large: at most 40 megapixels."]}
+    assert not media.exists() or not any(media.rglob("*.*"))
+
+
+def test_an_image_of_40_megapixels_is_accepted(staff_client, media):
+    upload = SimpleUploadedFile("wide.png", huge_png(8000, 5000), "image/png")
+    response = staff_client.post(UPLOAD, {"image": upload}, **AJAX)
+    assert response.status_code == 200
+    saved = list(media.rglob("*.png"))
+    assert len(saved) == 1
+    with Image.open(saved[0]) as image:
+        assert max(image.size) == 1600  # resized by MARKDOWNX_IMAGE_MAX_SIZE
