@@ -12,7 +12,7 @@ from django.urls import reverse
 from articles import search
 from articles.editing import apply_action
 from articles.models import Article, SearchIndex
-from articles.search import find, index_words, parse_query, update_search_index
+from articles.search import engines, find, index_words, parse_query, update_search_index
 from tests.factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
 from tests.staff import admin_form_data, change_url, make_editor
 
@@ -184,7 +184,7 @@ def test_only_public_articles_are_found_and_counted(client):
 
 
 def test_candidates_are_bounded_and_the_page_says_so(client, monkeypatch):
-    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(engines, "MAX_CANDIDATES", 3)
     indexed(*[make_article(f"記事{n}", body="投資の話。") for n in range(5)])
     matches = find(Article.objects.published(), parse_query("投資"))
     assert len(matches.ids) == 3 and not matches.complete
@@ -192,7 +192,7 @@ def test_candidates_are_bounded_and_the_page_says_so(client, monkeypatch):
 
 
 def test_newer_drafts_never_hide_public_matches_nor_count(client, monkeypatch):
-    monkeypatch.setattr(search, "MAX_CANDIDATES", 3)
+    monkeypatch.setattr(engines, "MAX_CANDIDATES", 3)
     public = make_article("公開の記事", body="投資の話。", published_at=yesterday())
     drafts = [make_draft(f"下書き{n}", body="投資の話。") for n in range(5)]  # newer ids, same word
     indexed(public, *drafts)
@@ -269,9 +269,9 @@ def test_rebuild_command_indexes_every_article(capsys):
 @postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_rebuild_command_can_share_the_work_between_processes(monkeypatch):
-    from articles import search
+    from articles.search import index
 
-    monkeypatch.setattr(search, "CHUNK", 2)  # three chunks for two processes
+    monkeypatch.setattr(index, "CHUNK", 2)  # three chunks for two processes
     for n in range(5):
         make_article(f"記事{n}", body="量子計算。")
     call_command("rebuild_search_index", jobs=2, verbosity=0)
