@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test lint bench browser clean
+.PHONY: run test lint bench browser services clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,11 +37,24 @@ browser:
 		fi; \
 	fi
 
+# Debian's Varnish 7 with varnish-modules (the xkey vmod) and Redis, for the cache and outage tests
+# (deploy/varnish/README.md); tests skip with a reason when they are missing.
+services:
+	@if [ ! -x /usr/sbin/varnishd ] || ! ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 \
+		|| ! command -v redis-server >/dev/null; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				varnish varnish-modules redis-server >/dev/null; \
+		else \
+			echo "Cache tests need: sudo apt-get install -y varnish varnish-modules redis-server"; \
+		fi; \
+	fi
+
 # Tests run with DEBUG off, as production does; the key only signs test sessions.
 test: export SECRET_KEY ?= newsroom-test-only-key
 # The test client and live servers speak plain HTTP; production defaults to HTTPS (README).
 test: export HTTPS ?= 0
-test: $(VENV)/.installed-dev browser
+test: $(VENV)/.installed-dev browser services
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

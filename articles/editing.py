@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,8 @@ class Footprint:
     state: str
     public: bool
     url: str | None  # its public address; None while it has no publication date
+    day: object  # its publication date (datetime.date), or None
+    neighbours: tuple  # the ids of the public articles before and after it, while it is public
     tags: frozenset
     categories: frozenset
     authors: tuple
@@ -75,14 +78,32 @@ def footprint(article, now):
     """The article's footprint as the database holds it now (its relations read fresh)."""
     content = revisions.snapshot(article)
     tag_ids = TaggedArticle.objects.filter(content_object=article).values_list("tag_id", flat=True)
+    public = article.state_at(now) == Article.State.PUBLISHED
     return Footprint(
         state=article.state_at(now),
-        public=article.state_at(now) == Article.State.PUBLISHED,
+        public=public,
         url=Article.url_for(article.pub_date, article.slug) if article.pub_date else None,
+        day=article.pub_date,
+        neighbours=_neighbours(article, now) if public else (),
         tags=frozenset(tag_ids),
         categories=frozenset(c["id"] for c in content["categories"]),
         authors=tuple(a["id"] for a in content["authors"]),
         content=content,
+    )
+
+
+def _neighbours(article, now):
+    here = Q(published_at=article.published_at)
+    public = Article.objects.published(at=now).exclude(pk=article.pk)
+    older = public.filter(Q(published_at__lt=article.published_at) | here & Q(pk__lt=article.pk))
+    newer = public.filter(Q(published_at__gt=article.published_at) | here & Q(pk__gt=article.pk))
+    return tuple(
+        pk
+        for pk in (
+            older.order_by("-published_at", "-pk").values_list("pk", flat=True).first(),
+            newer.order_by("published_at", "pk").values_list("pk", flat=True).first(),
+        )
+        if pk is not None
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import condition
 from taggit.models import Tag
 
-from . import links
+from . import links, page_cache
 from .models import Article, Author, Category, site_date
 from .reading import relation_rows
 
@@ -135,7 +135,11 @@ class ArticleFeed(Feed):
                 feed = bound.get_feed(obj, request)
                 return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
 
-            return render(request)
+            response = render(request)
+        keys = ["feeds", *page_cache.article_keys(articles)]
+        if obj is not None:
+            keys.append(f"{obj._meta.model_name}-{obj.pk}")
+        return page_cache.mark(response, keys)
 
     @property
     def language(self):

@@ -5,6 +5,7 @@ import re
 from django.http import HttpResponsePermanentRedirect
 from django.utils.encoding import escape_uri_path
 
+from . import page_cache
 from .models import Article, ArticleRedirect
 
 # Paths with control characters are no old address (and PostgreSQL refuses a NUL byte).
@@ -43,4 +44,5 @@ class ArticleRedirectMiddleware:
             return response
         target = redirect.article.get_absolute_url()
         query = request.META.get("QUERY_STRING", "")
-        return HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+        response = HttpResponsePermanentRedirect(f"{target}?{query}" if query else target)
+        return page_cache.mark(response, [f"article-{redirect.article_id}"])

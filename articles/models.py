@@ -568,7 +568,7 @@ class PreviewLink(models.Model):
 
 
 class SearchIndex(models.Model):
-    """An article as search reads it; only articles/search.py writes it (update_search_index).
+    """An article as search reads it; only articles/search/index.py writes it (update_search_index).
 
     Kept beside the article, not in it: the document is a few times the body's size, and article
     pages, feeds and the admin would otherwise load it every time. On PostgreSQL ``vector`` has a

@@ -112,6 +112,7 @@ class Teaser(NamedTuple):
     language: str
     iso_time: str  # as |date:"c" prints it
     date: str  # as |date:"DATE_FORMAT" prints it
+    id: int  # the page cache's key for it (page_cache.py)
 
 
 @dataclass
@@ -270,7 +271,7 @@ def _date_converters(vendor):
 
 def _teaser(row, path):
     url = path("articles:detail", *_date_parts(row.pub_date), row.slug)
-    return Teaser(row.name, url, row.language, *moment(row.published_at))
+    return Teaser(row.name, url, row.language, *moment(row.published_at), row.id)
 
 
 def cache_relation(article, name, objects):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import reading, search, seo, workflow
+from . import page_cache, reading, search, seo, workflow
 from .models import Article, ArticleAuthor
 
 
@@ -112,9 +112,23 @@ class PeekPaginator(Paginator):
         return PeekPage(rows[: self.per_page], number, self, has_next=len(rows) > self.per_page)
 
 
-class ArticleListView(ListView):
+class PageKeysMixin:
+    """A page that names what it shows (page_cache.py), so that the cache may keep it until that changes."""
+
+    page_keys = ()
+
+    def get_page_keys(self, context):
+        return [*self.page_keys, *page_cache.article_keys(context.get("object_list") or [])]
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        return page_cache.mark(response, self.get_page_keys(context))
+
+
+class ArticleListView(PageKeysMixin, ListView):
     """The home page: the latest public articles, ten to a page."""
 
+    page_keys = ("list-home",)
     paginate_by = 10
     paginator_class = PeekPaginator
     title = ""
@@ -183,6 +197,10 @@ class ObjectArchiveView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.archive, **kwargs)
 
+    def get_page_keys(self, context):
+        own = f"{self.archive._meta.model_name}-{self.archive.pk}"
+        return [own, *page_cache.article_keys(context["object_list"])]
+
 
 class TagArticleListView(ObjectArchiveView):
     article_field = "tags"
@@ -207,6 +225,12 @@ class AuthorArticleListView(ObjectArchiveView):
 
 class ArticleYearArchiveView(EmptyIs404Mixin, ArticleListView):
     description = _("Articles published this year.")
+
+    def get_page_keys(self, context):
+        period = f"{self.kwargs['year']:04d}" + (
+            f"-{self.kwargs['month']:02d}" if "month" in self.kwargs else ""
+        )
+        return [f"archive-{period}", *page_cache.article_keys(context["object_list"])]
 
     def get_queryset(self):
         return super().get_queryset().filter(pub_date__year=self.kwargs["year"])
@@ -236,6 +260,9 @@ class TagIndexView(ArticleListView):
     context_object_name = "tags"
     title = _("Tags")
     description = _("Every tag, with how many articles carry it.")
+
+    def get_page_keys(self, context):
+        return ["list-tags"]
 
     def get_queryset(self):
         tags = with_public_count(Tag.objects.all(), "article")
@@ -276,7 +303,11 @@ class ArticleDetailView(DetailView):
         if context["preview"]:
             # A draft must never sit in a shared cache where a reader could be served it.
             add_never_cache_headers(response)
-        return response
+            return response
+        around = context["around"]
+        shown = [*around.related, *filter(None, (around.older, around.newer))]
+        keys = [f"article-{self.object.pk}", *(f"article-{teaser.id}" for teaser in shown)]
+        return page_cache.mark(response, keys)
 
 
 class DraftDetailView(ArticleDetailView):
@@ -290,7 +321,7 @@ class DraftDetailView(ArticleDetailView):
 
 
 class SearchView(ListView):
-    """Search over public articles (articles/search.py): best first, ten to a page, with snippets."""
+    """Search over public articles (articles/search/): best first, ten to a page, with snippets."""
 
     template_name = "articles/search.html"
     paginate_by = 10
@@ -308,6 +339,11 @@ class SearchView(ListView):
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The page without a query is the same for everyone; results are never kept.
+        return response if self.query.text else page_cache.mark(response, ["search"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, complete=self.object_list.complete, **kwargs)

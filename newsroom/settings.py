@@ -58,9 +58,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the rest, so that every page gets the header: error pages and the lockout page too.
     "csp.middleware.CSPMiddleware",
+    # ETag and Last-Modified on every page, kept or not: an unchanged page answers 304.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # After the language is known (it is part of the page), before anything a logged-in reader needs.
+    "articles.page_cache.PageCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,6 +123,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Whole public pages for readers without a session (articles/page_cache.py): kept this long at most
+# (0: never), in the default cache and in Varnish when VARNISH_PURGE_URLS names it.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 # The pages' chrome (base.html's {% cache %} blocks) changes only with a deploy: each process
 # keeps its own, since fetching it from Redis would cost about what rendering it does. Not kept
 # under DEBUG, where an edited template must show on the next request.

@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 from articles import autosave
 from articles.admin import view_on_site
 from articles.editor import EditorImageUploadView, EditorPreviewView
+from articles.page_cache import keyed
 from articles.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -43,16 +44,21 @@ urlpatterns = [
     path("markdownx/markdownify/", EditorPreviewView.as_view(), name="markdownx_markdownify"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        keyed("site")(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
         name="robots",
     ),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        keyed("sitemap")(sitemap_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path(
+        "sitemap-<section>.xml",
+        keyed("sitemap")(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("preview/", include("articles.preview_urls")),
     path("", include("articles.urls")),
 ]

@@ -20,6 +20,19 @@ def _plain_static_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Each test sees what its own request renders; the page cache is tested on its own
+    # (test_page_cache.py, with the `page_cache` fixture), where changes are committed for real.
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def page_cache(settings):
+    """Whole pages kept for readers, as in production."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _empty_caches():
     # Local memory outlives a test: one test's related articles or page chrome (rendered with
     # its settings) must not reach the next.

@@ -67,7 +67,7 @@ def test_every_page_serves_with_the_cache_at_a_port_that_refuses(client, setting
 def redis_server():
     """A Redis server of this test's own on a free port; ``stop()`` and ``start()`` it at will."""
     if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+        pytest.skip("redis-server is not installed: make services")
     port = free_port()
 
     class Server:
