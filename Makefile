@@ -61,10 +61,14 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# Pages and feed under load (bench/README.md), then search latency (bench/SEARCH.md).
+# Pages and feed under load (bench/README.md), search latency (bench/SEARCH.md), the worst inputs
+# (bench/WORST_CASES.md) and the site under load and faults (bench/FAULTS.md).
 bench: $(VENV)/.installed-dev
 	bash bench/run
 	bash bench/search
+	DJANGO_SETTINGS_MODULE=newsroom.settings SECRET_KEY=bench-only DEBUG=0 HTTPS=0 \
+		$(BIN)/python bench/worst_cases.py | tee bench/WORST_CASES.md
+	bash bench/faults
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

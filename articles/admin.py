@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import editing, revisions, search, workflow
+from . import diff, editing, search, workflow
 from .forms import ArticleAdminForm, TransitionForm, zone_note
 from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, PreviewLink
 from .workflow import format_moment
@@ -319,7 +319,7 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
                 comparison = {
                     "old": revision_row(article, old),
                     "new": revision_row(article, new),
-                    "changes": revisions.compare(old, new),
+                    "changes": diff.compare(old, new),
                 }
         context = {
             **self.admin_site.each_context(request),

@@ -11,7 +11,7 @@ from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView, MarkdownifyView
 from PIL import Image, UnidentifiedImageError
 
-from .markdown import render_markdown
+from .markdown import check_body, render_markdown
 
 # What Pillow finds in the file decides the extension; the uploaded name is never used.
 IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -78,4 +78,8 @@ class EditorPreviewView(ArticleEditorRequired, MarkdownifyView):
     def post(self, request, *args, **kwargs):
         if "content" not in request.POST:
             return HttpResponseBadRequest(_("Nothing to preview."))
+        try:
+            check_body(request.POST["content"])
+        except ValidationError as refused:
+            return HttpResponseBadRequest(refused.messages[0])
         return HttpResponse(render_markdown(request.POST["content"]))

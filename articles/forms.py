@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
+from .markdown import check_body
 from .models import Article, Revision, Transition, site_date
 
 
@@ -82,6 +83,11 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
         if value and loaded and value == loaded.replace(microsecond=0):
             return loaded
         return value
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body", "")
+        check_body(body)  # the renderer's bound on the cost of a save
+        return body
 
     def clean_published_at(self):
         return self._clean_time("published_at")

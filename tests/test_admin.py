@@ -91,7 +91,7 @@ def test_creating_an_article_through_the_admin(admin_client):
     )
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     article = Article.objects.get()
-    assert article.body_html.startswith('<h2 id="概要">')
+    assert article.body_html.startswith('<h2 id="md-概要">')
     assert article.ordered_authors == [author]
     assert sorted(article.tags.names()) == ["AI人材", "Cloud"]
     assert article.get_absolute_url() == "/2025/09/07/%E6%96%B0%E3%81%97%E3%81%84%E8%A8%98%E4%BA%8B/"

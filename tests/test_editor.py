@@ -60,7 +60,7 @@ def test_non_staff_user_cannot_preview(client, django_user_model):
 def test_preview_uses_the_sanitising_renderer(staff_client):
     response = staff_client.post(PREVIEW, {"content": "## 概要\n\n<script>alert(1)</script>"})
     assert response.status_code == 200
-    assert '<h2 id="概要">概要</h2>' in response.content.decode()
+    assert '<h2 id="md-概要">概要</h2>' in response.content.decode()
     assert b"<script" not in response.content
 
 

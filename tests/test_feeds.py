@@ -100,7 +100,7 @@ def test_atom_carries_full_html_content_and_dates(client, world):
 def test_relative_urls_in_code_samples_and_fragments_are_left_alone(client):
     make_article(body='[脚注へ](#note)\n\n`<a href="/x">`\n\n[相対](images/a.png)')
     html = ET.fromstring(client.get(reverse("articles:feed")).content).find(f"channel/item/{CONTENT_NS}").text
-    assert 'href="#note"' in html
+    assert 'href="#md-note"' in html
     assert '&lt;a href="/x"&gt;' in html
     assert 'href="http://testserver/' in html and "/images/a.png" in html
 

@@ -65,7 +65,7 @@ def test_figure_renders_its_content_and_caption():
 def test_notice_becomes_a_block_with_markdown_inside():
     rendered = html("{% notice %}\n#### ProTip\n\nUse a **ruler**.\n{% endnotice %}")
     assert (
-        '<div class="notice">\n<h4 id="protip">ProTip</h4>\n<p>Use a <strong>ruler</strong>.</p>\n</div>'
+        '<div class="notice">\n<h4 id="md-protip">ProTip</h4>\n<p>Use a <strong>ruler</strong>.</p>\n</div>'
         in rendered
     )
 
@@ -141,7 +141,8 @@ def test_post_url_follows_a_numbered_slug(tmp_path):
 def test_attribute_lists_are_removed_and_a_rule_after_them_stays_a_rule():
     rendered = html("[Contact us](/contact/)\n{: .consulting-cta-link}\n---\n## Next")
     assert rendered == (
-        '<p><a href="/contact/" rel="noopener noreferrer">Contact us</a></p>\n<hr>\n<h2 id="next">Next</h2>\n'
+        '<p><a href="/contact/" rel="noopener noreferrer">Contact us</a></p>\n<hr>\n'
+        '<h2 id="md-next">Next</h2>\n'
     )
 
 
@@ -161,12 +162,12 @@ def test_nomarkdown_is_unwrapped_and_abbreviations_removed():
 def test_headings_without_a_space_are_headings():
     assert (
         html("#見出し\n\n##概要と背景")
-        == '<h1 id="見出し">見出し</h1>\n<h2 id="概要と背景">概要と背景</h2>\n'
+        == '<h1 id="md-見出し">見出し</h1>\n<h2 id="md-概要と背景">概要と背景</h2>\n'
     )
 
 
 def test_setext_heading_only_under_a_one_line_paragraph():
-    assert html("Single line\n---") == '<h2 id="single-line">Single line</h2>\n'
+    assert html("Single line\n---") == '<h2 id="md-single-line">Single line</h2>\n'
     assert html("First line\nsecond line\n---\nAfter") == (
         "<p>First line\nsecond line</p>\n<hr>\n<p>After</p>\n"
     )

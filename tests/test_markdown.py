@@ -9,15 +9,15 @@ def test_tables_footnotes_code_and_heading_ids():
     html = render_markdown(
         "## 詳細分析\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n```python\nx = 1\n```\n\nNote[^1]\n\n[^1]: Here.\n"
     )
-    assert '<h2 id="詳細分析">' in html
+    assert '<h2 id="md-詳細分析">' in html
     assert "<table>" in html and '<td style="text-align:right">2</td>' in html
     assert '<code class="language-python">' in html
-    assert 'class="footnotes"' in html and 'href="#fn1"' in html
+    assert 'class="footnotes"' in html and 'href="#md-fn1"' in html
 
 
 def test_duplicate_headings_get_unique_ids():
     html = render_markdown("## 概要\n\n## 概要\n")
-    assert 'id="概要"' in html and 'id="概要-1"' in html
+    assert 'id="md-概要"' in html and 'id="md-概要-1"' in html
 
 
 @pytest.mark.parametrize(

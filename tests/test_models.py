@@ -72,7 +72,7 @@ def test_the_sql_of_public_pages_applies_published_at_the_moment_of_each_call():
 
 def test_body_rendered_once_on_save_with_summary_and_reading_time():
     article = make_article(body="## 見出し\n\n" + "日本語の文章です。" * 300)
-    assert '<h2 id="見出し">見出し</h2>' in article.body_html
+    assert '<h2 id="md-見出し">見出し</h2>' in article.body_html
     assert article.reading_time == 6  # 2,700 characters at 500 a minute
     assert article.summary.startswith("見出し 日本語の文章です。")
     assert len(article.summary) <= 121

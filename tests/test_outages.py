@@ -4,6 +4,7 @@ Real parts only: a Redis server this test starts and stops, a port nothing liste
 proxy in front of PostgreSQL that forgets its connections without closing them.
 """
 
+import logging
 import shutil
 import socket
 import subprocess
@@ -58,6 +59,8 @@ def assert_all_served(client, paths):
 
 
 def test_every_page_serves_with_the_cache_at_a_port_that_refuses(client, settings, caplog):
+    for once_a_minute in logging.getLogger("django_redis.cache").filters:
+        once_a_minute.last = 0  # an earlier test's outage was logged within the minute
     settings.CACHES = {**settings.CACHES, "default": redis_cache(free_port())}
     assert_all_served(client, public_pages())
     assert "django_redis" in caplog.text  # the failure is logged, not shown
@@ -200,3 +203,16 @@ def test_a_connection_dropped_without_a_close_is_replaced_and_requests_keep_succ
         connection.close()
         settings_dict.update(saved)
         proxy.close()
+
+
+def test_an_outage_is_logged_once_a_minute_not_once_a_request():
+    from newsroom.log_filters import OncePerInterval
+
+    once = OncePerInterval(seconds=60)
+    records = [
+        logging.LogRecord("django_redis.cache", logging.ERROR, "", 0, "down", None, None) for _ in range(5)
+    ]
+    assert [once.filter(record) for record in records] == [True, False, False, False, False]
+    once.last -= 61
+    later = logging.LogRecord("django_redis.cache", logging.ERROR, "", 0, "down", None, None)
+    assert once.filter(later) and "4 more like it" in later.getMessage()

@@ -35,7 +35,7 @@ def test_editor_previews_a_draft_in_the_public_design(client, draft):
     assert response.status_code == 200
     assert "articles/article_detail.html" in [t.name for t in response.templates]
     html = response.content.decode()
-    assert "未公開の下書き" in html and '<h2 id="見出し">' in html and "preview-banner" in html
+    assert "未公開の下書き" in html and '<h2 id="md-見出し">' in html and "preview-banner" in html
     assert_private(response)
 
 

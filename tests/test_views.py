@@ -195,10 +195,10 @@ def test_a_long_article_gets_a_table_of_contents_from_its_headings(client):
     assert '<nav class="toc"' in page
     # h3s are listed under their h2.
     assert (
-        '<li><a href="#詳細分析">詳細分析</a><ol><li><a href="#背景-経緯">背景 &amp; 経緯</a></li></ol></li>'
-        in page
+        '<li><a href="#md-詳細分析">詳細分析</a>'
+        '<ol><li><a href="#md-背景-経緯">背景 &amp; 経緯</a></li></ol></li>' in page
     )
-    assert 'id="詳細分析"' in page
+    assert 'id="md-詳細分析"' in page
 
 
 def test_a_short_article_has_no_table_of_contents(client):

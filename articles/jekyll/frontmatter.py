@@ -37,23 +37,86 @@ def split(text):
     return match.group(1), text[match.end() :]
 
 
+# Front matter is a few hundred characters. These bound what a hostile file can cost: PyYAML
+# shares one node among all its aliases, so "billion laughs" (aliases of aliases) is small as a
+# graph and only blows up when walked as a tree, by the constructor, json_safe or _flatten.
+MAX_YAML_CHARS = 64 * 1024
+MAX_NODES = 10_000  # once every alias is expanded
+MAX_DEPTH = 100  # json_safe and _flatten recurse
+MAX_NUMBER_CHARS = 100  # int("1" * 5000) fails, and 1:1:1... (base 60) grows a huge int
+
+
 def load(yaml_text):
     """The front matter as a dict. Duplicate keys: the last wins, as in Ruby's YAML."""
+    if len(yaml_text) > MAX_YAML_CHARS:
+        raise FrontMatterError(
+            f"front matter too large ({len(yaml_text):,} characters; at most {MAX_YAML_CHARS:,})"
+        )
     try:
-        data = yaml.load(yaml_text, Loader=_Loader)  # noqa: S506 - a safe loader
+        loader = _Loader(yaml_text)
+        try:
+            # yaml.load's get_single_data, with the node graph checked before it is built.
+            node, data = loader.get_single_node(), None
+            if node is not None:
+                _check_size(node)
+                data = loader.construct_document(node)
+        finally:
+            loader.dispose()
+    except FrontMatterError:
+        raise  # from _check_size, already in words an editor understands (and a ValueError)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark is not None else ""  # +1 for the --- line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FrontMatterError(f"broken YAML front matter{where}: {problem}") from exc
     except ValueError as exc:
-        # PyYAML reads 2025-13-45 as a timestamp and fails building the date.
-        raise FrontMatterError(f"impossible date in the front matter ({exc})") from exc
+        # PyYAML reads 2025-13-45 as a timestamp and fails building the date (or !!int 0x, a number).
+        raise FrontMatterError(f"impossible date or number in the front matter ({exc})") from exc
+    except (LookupError, AttributeError, TypeError) as exc:
+        # PyYAML's constructors fail so on a value its explicit tag does not fit: !!int "", !!bool x.
+        raise FrontMatterError(f"a value in the front matter does not fit its !!tag ({exc!r})") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise FrontMatterError("the front matter is not a set of key: value pairs")
     return {str(key) if not isinstance(key, str) else key: value for key, value in data.items()}
+
+
+def _children(node):
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
+def _check_size(root):
+    """FrontMatterError unless the YAML, aliases expanded, is a tree within MAX_NODES and MAX_DEPTH.
+
+    Each node is walked once, its expanded size and depth remembered, so this costs what the text does.
+    """
+    sizes, depths = {}, {}  # by id(node)
+    path = set()  # the nodes being walked into: meeting one again means an alias inside its anchor
+    stack = [(root, False)]
+    while stack:
+        node, walked = stack.pop()
+        if walked:
+            path.discard(id(node))
+            children = _children(node)
+            sizes[id(node)] = 1 + sum(sizes[id(child)] for child in children)
+            depths[id(node)] = 1 + max((depths[id(child)] for child in children), default=0)
+            if sizes[id(node)] > MAX_NODES:
+                raise FrontMatterError(
+                    f"front matter too large once its aliases are expanded (over {MAX_NODES:,} values)"
+                )
+            if depths[id(node)] > MAX_DEPTH:
+                raise FrontMatterError(f"front matter nested too deeply (over {MAX_DEPTH} levels)")
+        elif id(node) in path:
+            raise FrontMatterError("front matter with an alias inside its own anchor")
+        elif id(node) not in sizes:
+            if node.tag == "tag:yaml.org,2002:int" and len(node.value) > MAX_NUMBER_CHARS:
+                raise FrontMatterError(f"a number longer than {MAX_NUMBER_CHARS} digits in the front matter")
+            path.add(id(node))
+            stack.append((node, True))
+            stack.extend((child, False) for child in _children(node))
 
 
 def parse_date(value, tz):

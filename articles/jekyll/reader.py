@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
+
+from ..markdown import check_body
 from ..text import truncate
 from . import frontmatter, liquid
 from .frontmatter import FrontMatterError, jekyll_list, parse_date, ruby_str, unique_casefold
@@ -121,6 +124,10 @@ def read_post(path, site):
 
     converted = liquid.convert(body)
     warnings += converted.warnings
+    try:
+        check_body(converted.body)
+    except ValidationError as refused:
+        raise FrontMatterError(refused.messages[0]) from refused
     if "\ufffd" in title or "\ufffd" in converted.body:
         warnings.append("contains U+FFFD replacement characters (text damaged in the source)")
     if len(title) > 255:

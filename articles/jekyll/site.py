@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import yaml
 from django.conf import settings
 
+from . import frontmatter
 from .frontmatter import jekyll_slugify
 
 # Jekyll's named permalink styles (jekyll/utils.rb and the docs).
@@ -90,10 +90,10 @@ def permalink_pattern(value):
 
 def read_config(path):
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError) as exc:
+        # Read as front matter is, with its bounds: a _config.yml can hold a billion laughs too.
+        return frontmatter.load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ValueError(f"{path}: cannot read the site configuration ({exc})") from exc
-    return data if isinstance(data, dict) else {}
 
 
 def jekyll_url(pattern, *, moment, slug, categories):
