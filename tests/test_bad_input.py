@@ -11,7 +11,7 @@ from articles.models import Article
 from tests.factories import make_article, make_author, make_category, make_draft, now, yesterday
 from tests.staff import admin_form_data, change_url
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 HUGE = "9223372036854775807"
 HUGER = "9" * 40
