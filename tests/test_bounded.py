@@ -66,7 +66,7 @@ def sides(marked_up):
     return "".join(old), "".join(new)
 
 
-# The diff (copied from test_revisions, which tests it through articles.revisions)
+# The diff: what it shows
 
 
 def test_diff_is_per_character_for_japanese_and_per_word_for_english():
