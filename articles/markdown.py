@@ -94,6 +94,7 @@ def _parser_for(links, emphasis):
     md = _parser(html=True)
     return md.disable([*([] if links else _LINKS), *([] if emphasis else ["emphasis"])])
 
+
 _TAGS = (nh3.ALLOWED_TAGS | {"section"}) - {
     "center",
     "acronym",
