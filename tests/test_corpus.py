@@ -92,3 +92,17 @@ def test_repeated_slugs_get_numbers_and_every_post_url_resolves(corpus, shared):
 def test_importing_again_changes_nothing(corpus, shared):
     again = import_posts([SHARED / "seed", SHARED / "corpus"], dry_run=True)
     assert (again.created, again.updated, again.unchanged, again.failed) == (0, 0, 3519, 0)
+
+
+def test_no_printed_liquid_left_and_no_highlight_tags_outside_code(corpus, shared):
+    import html
+
+    code = re.compile(r"<(pre|code)\b.*?</\1>", re.DOTALL)
+    leftovers = []
+    for source_path, body_html in Article.objects.values_list("source_path", "body_html").iterator():
+        shown, outside_code = html.unescape(body_html), html.unescape(code.sub("", body_html))
+        leftovers += [(source_path, '{{ "')] if '{{ "' in shown else []
+        leftovers += [
+            (source_path, tag) for tag in ("{% highlight", "{% endhighlight") if tag in outside_code
+        ]
+    assert leftovers == []
