@@ -26,7 +26,6 @@ from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from taggit.models import Tag
 
 from . import editing, purge
@@ -119,8 +118,10 @@ def _headers(response, lifetime, capped):
     """Cache-Control for the CDN or Varnish (s-maxage) and for browsers (short: they cannot be purged)."""
     browser = min(getattr(settings, "PAGE_BROWSER_SECONDS", 60), lifetime)
     stale = 0 if capped else getattr(settings, "PAGE_STALE_SECONDS", 30)
-    patch_cache_control(response, public=True, max_age=browser, s_maxage=lifetime)
-    response["Cache-Control"] += f", stale-while-revalidate={stale}"
+    # Set whole, not patched: a kept response gets its remaining lifetime on every answer.
+    response["Cache-Control"] = (
+        f"public, max-age={browser}, s-maxage={lifetime}, stale-while-revalidate={stale}"
+    )
 
 
 class PageCacheMiddleware:

@@ -181,3 +181,10 @@ def test_with_the_page_cache_off_nothing_is_kept(client, world, settings):
     client.get(pages["home"])
     assert rendered(client, pages["home"]) > 0
     assert "public" not in client.get(pages["home"]).get("Cache-Control", "")
+
+
+def test_a_kept_page_says_its_lifetime_once(client, world):
+    article, other, pages = world
+    client.get(pages["home"])
+    control = client.get(pages["home"])["Cache-Control"]
+    assert control.count("stale-while-revalidate") == 1 and control.count("s-maxage") == 1
