@@ -6,7 +6,8 @@ session: staff, previews, the admin and searches are never kept (they carry no k
 requests are passed by).
 
 Keeping a page records the generation of each of its keys; invalidating a key gives it a new
-generation, so every page that showed it is stale at once, in each process and in Redis alike. When an
+generation (the moment of the invalidation), so every page that showed it is stale at once, in each
+process and in Redis alike, and a page whose making overlapped an invalidation is not kept. When an
 article changes (``editing.article_changed``, after commit), every key it touched before and after is
 invalidated here and purged from Varnish (``purge.py``).
 
@@ -17,7 +18,6 @@ any article, so at that moment the cache lets go of every page that may change.
 import functools
 import hashlib
 import time
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -141,8 +141,6 @@ class PageCacheMiddleware:
             response = entry["response"]
             _headers(response, int(entry["expires"] - now), entry["capped"])
             return response
-        # The generations are read before the page is made: a change committed meanwhile makes the
-        # kept page stale at once, never current.
         started = timezone.now()
         upcoming = next_change(started)
         response = self.get_response(request)
@@ -153,13 +151,15 @@ class PageCacheMiddleware:
             lifetime, capped = max(0, int((upcoming - started).total_seconds())), True
         _headers(response, lifetime, capped)
         if lifetime > 0:
-            self._keep(key, response, lifetime, capped)
+            self._keep(key, response, lifetime, capped, started.timestamp())
         return response
 
-    def _keep(self, key, response, lifetime, capped):
+    def _keep(self, key, response, lifetime, capped, started):
         names = _generation_keys(response[HEADER].split())
         generations = cache.get_many(list(names))
-        missing = {name: uuid.uuid4().hex for name in names if name not in generations}
+        if any(float(generation) >= started for generation in generations.values()):
+            return  # a change was committed while the page was made: it may show the old state
+        missing = {name: "0" for name in names if name not in generations}  # never invalidated
         if missing:
             cache.set_many(missing, None)
             generations.update(missing)
@@ -172,7 +172,9 @@ class PageCacheMiddleware:
 def invalidate(keys):
     """Drop every kept page showing any of these keys, here and in Varnish."""
     keys = set(keys)
-    cache.set_many({name: uuid.uuid4().hex for name in _generation_keys(keys)}, None)
+    # A generation is the moment of its last invalidation: a page made since may be kept.
+    now = repr(time.time())
+    cache.set_many({name: now for name in _generation_keys(keys)}, None)
     cache.delete(NEXT_CHANGE)
     purge.purge(sorted(keys))
 

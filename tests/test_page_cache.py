@@ -188,3 +188,29 @@ def test_a_kept_page_says_its_lifetime_once(client, world):
     client.get(pages["home"])
     control = client.get(pages["home"])["Cache-Control"]
     assert control.count("stale-while-revalidate") == 1 and control.count("s-maxage") == 1
+
+
+def test_a_page_made_while_a_change_commits_is_not_kept(client, world, monkeypatch):
+    from articles import page_cache
+
+    article, other, pages = world
+    render = page_cache.PageCacheMiddleware.__call__
+
+    def changed_meanwhile(self, request):
+        inner = self.get_response
+
+        def get_response(request):
+            response = inner(request)
+            page_cache.invalidate({"list-home"})  # committed after the page read its articles
+            return response
+
+        self.get_response = get_response
+        try:
+            return render(self, request)
+        finally:
+            self.get_response = inner
+
+    monkeypatch.setattr(page_cache.PageCacheMiddleware, "__call__", changed_meanwhile)
+    client.get(pages["home"])
+    monkeypatch.undo()
+    assert rendered(client, pages["home"]) > 0  # made again, not the page of before the change
