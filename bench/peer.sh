@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The peer for bench/run: the Wagtail site of ../shared/peer-bench (README there), in a writable copy.
+#   bench/peer.sh setup N   # copy, setup.sh (nginx, wrk, venv, PostgreSQL cluster, migrate), N posts
+#   bench/peer.sh start     # its PostgreSQL (127.0.0.1:55432) + VACUUM ANALYZE + gunicorn (:58001)
+#   bench/peer.sh paths     # name<TAB>path: home, article, tag page 1, tag page 20, RSS feed
+#                           (tag page 20: its home's /?page=20 when the busiest tag has no page 20)
+#   bench/peer.sh pids      # "pid app" for its gunicorn processes, "pid db" for its PostgreSQL backends
+#   bench/peer.sh stop      # gunicorn, then PostgreSQL
+# Env: BENCH_PEER_SRC (../shared/peer-bench), BENCH_PEER_DIR (${TMPDIR:-/tmp}/newsroom-peer-bench).
+# The copy is kept between runs: setup reloads posts only when their number differs from N.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+SRC=${BENCH_PEER_SRC:-$ROOT/../shared/peer-bench}
+DIR=${BENCH_PEER_DIR:-${TMPDIR:-/tmp}/newsroom-peer-bench}
+# Its own cluster, beside the copy; the peer's settings read the same PG* variables.
+export PGDATA=$DIR/pgdata PGHOST=127.0.0.1 PGPORT=55432 PGUSER=postgres PGDATABASE=wagtail_bench
+PSQL=(psql -h 127.0.0.1 -p 55432 -U postgres)
+PY=$DIR/peer_wagtail/.venv/bin/python
+DEEP_PAGE=20
+
+posts() { "${PSQL[@]}" -d wagtail_bench -Atc "select count(*) from blog_blogpage" 2>/dev/null || echo 0; }
+
+case "${1:-}" in
+setup)
+    want=$2
+    if [ ! -x "$DIR/setup.sh" ]; then
+        [ -d "$SRC" ] || { echo "no peer at $SRC" >&2; exit 1; }
+        rm -rf "$DIR"
+        cp -r "$SRC" "$DIR"
+        chmod -R u+w "$DIR"
+    fi
+    cd "$DIR"
+    [ -f out/setup.done ] || { ./setup.sh; mkdir -p out; touch out/setup.done; }
+    ./pg.sh start >/dev/null
+    have=$(posts)
+    if [ "$have" != "$want" ]; then
+        echo "peer: $have posts, $want wanted: reloading (about 13 minutes for 10,000)"
+        ./serve_wagtail.sh stop >/dev/null
+        "${PSQL[@]}" -d postgres -qc "drop database if exists wagtail_bench with (force)"
+        "${PSQL[@]}" -d postgres -qc "create database wagtail_bench"
+        (cd peer_wagtail && "$PY" manage.py migrate -v0 && "$PY" manage.py load_posts --count "$want")
+    fi
+    ;;
+start)
+    cd "$DIR"
+    ./pg.sh start >/dev/null
+    "${PSQL[@]}" -d wagtail_bench -qc "VACUUM ANALYZE"
+    ./serve_wagtail.sh restart >/dev/null
+    ;;
+paths)
+    cd "$DIR/peer_wagtail"
+    mapfile -t P < <("$PY" manage.py bench_paths --verbose-info 2>"$DIR/out/paths_info.txt")
+    tagged=$(sed -n 's/.* on \([0-9]*\) live posts.*/\1/p' "$DIR/out/paths_info.txt")
+    deep="${P[2]}&page=$DEEP_PAGE"
+    # The synthetic posts spread over 200 tags: the busiest has ~320 of 10,000, fewer than a
+    # page 20 needs (20 a page), and Django's get_page would answer its last page. Then the
+    # peer's deep page is its home's page 20 (the same listing code, all posts).
+    if [ "${tagged:-0}" -le $(((DEEP_PAGE - 1) * 20)) ]; then deep="/?page=$DEEP_PAGE"; fi
+    printf 'home\t%s\narticle\t%s\ntag page 1\t%s\n' "${P[0]}" "${P[1]}" "${P[2]}"
+    printf 'tag page %s\t%s\nRSS feed\t%s\n' "$DEEP_PAGE" "$deep" "${P[3]}"
+    ;;
+pids)
+    if [ -f "$DIR/out/gunicorn.pid" ]; then
+        master=$(cat "$DIR/out/gunicorn.pid")
+        echo "$master app"
+        ps -o pid= --ppid "$master" | awk '{print $1, "app"}' || true
+    fi
+    "${PSQL[@]}" -d wagtail_bench -Atc \
+        "select pid || ' db' from pg_stat_activity where datname = 'wagtail_bench' and pid <> pg_backend_pid()" </dev/null || true
+    ;;
+stop)
+    [ -d "$DIR" ] || exit 0
+    cd "$DIR"
+    ./serve_wagtail.sh stop >/dev/null || true
+    ./pg.sh stop >/dev/null || true
+    ;;
+*)
+    echo "usage: $0 setup N | start | paths | pids | stop" >&2
+    exit 2
+    ;;
+esac
