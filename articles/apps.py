@@ -7,4 +7,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from . import autosave, search_signals  # noqa: F401 - their receivers follow every change
+        from . import around, autosave, search_signals  # noqa: F401 - their receivers follow every change

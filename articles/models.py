@@ -16,6 +16,7 @@ from markdownx.models import MarkdownxField
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import links
 from .markdown import render_markdown
 from .text import excerpt_from_html, html_to_text, is_cjk, reading_minutes
 
@@ -53,7 +54,7 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return links.reverse("articles:author", self.slug)
 
 
 class Category(models.Model):
@@ -75,7 +76,7 @@ class Category(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:category", kwargs={"slug": self.slug})
+        return links.reverse("articles:category", self.slug)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -127,15 +128,14 @@ class ArticleQuerySet(models.QuerySet):
         bylined = ArticleAuthor.objects.filter(author__user_id=user.pk).values("article_id")
         return self.filter(Q(created_by_id=user.pk) | Q(pk__in=bylined))
 
-    def with_byline(self):
-        """The byline in order, authors included: one query for any number of articles."""
+    def with_relations(self):
+        """The byline in order, categories and tags, for exports and editors' tools; public pages
+        load cards instead (cards.py)."""
         return self.prefetch_related(
-            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author"))
+            models.Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+            "categories",
+            "tags",
         )
-
-    def with_listing_data(self):
-        """Everything a list of articles shows, in a fixed number of queries."""
-        return self.with_byline().prefetch_related("categories", "tags")
 
 
 class Article(models.Model):
@@ -313,15 +313,7 @@ class Article(models.Model):
 
     @staticmethod
     def url_for(pub_date, slug):
-        return reverse(
-            "articles:detail",
-            kwargs={
-                "year": pub_date.year,
-                "month": pub_date.month,
-                "day": pub_date.day,
-                "slug": slug,
-            },
-        )
+        return links.reverse("articles:detail", pub_date.year, pub_date.month, pub_date.day, slug)
 
     def address_taken(self, slug, published_at):
         """True when another article of the same publication date already has this slug."""
@@ -364,7 +356,7 @@ class Article(models.Model):
 
     @property
     def ordered_authors(self):
-        """The byline in order (prefetched by with_listing_data)."""
+        """The byline in order (prefetched by with_relations)."""
         return [byline.author for byline in self.bylines.all()]
 
     def set_authors(self, authors):

@@ -69,9 +69,19 @@ def article_keys(articles):
     return [f"article-{article.pk}" for article in articles]
 
 
+def kept_here():
+    """Whether pages are kept in Django's default cache, not only by Varnish in front.
+
+    Redis is every process's; local memory is one process's, which a change made in another (a
+    command-line import, another gunicorn worker) would never invalidate: it keeps pages only when
+    the settings say one process serves the site and makes every change.
+    """
+    return settings.PAGE_CACHE_SHARED
+
+
 def next_change(now):
     """The next moment any article is scheduled to be published or withdrawn, or None."""
-    kept = cache.get(NEXT_CHANGE)
+    kept = cache.get(NEXT_CHANGE) if kept_here() else None
     if kept is not None:
         return kept or None
     upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
@@ -79,9 +89,10 @@ def next_change(now):
         withdrawal=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
     )
     moment = min(filter(None, upcoming.values()), default=None)
-    # Kept until it passes, or a minute (a change made outside the write path is seen that soon).
-    timeout = min(60, (moment - now).total_seconds()) if moment else 60
-    cache.set(NEXT_CHANGE, moment or "", max(1, int(timeout)))
+    if kept_here():
+        # Kept until it passes, or a minute (a change made outside the write path is seen that soon).
+        timeout = min(60, (moment - now).total_seconds()) if moment else 60
+        cache.set(NEXT_CHANGE, moment or "", max(1, int(timeout)))
     return moment
 
 
@@ -134,7 +145,7 @@ class PageCacheMiddleware:
         if not (seconds() and _may_keep_request(request)):
             return self.get_response(request)
         key = _cache_key(request)
-        entry = cache.get(key)
+        entry = cache.get(key) if kept_here() else None
         now = time.time()
         current = entry is not None and entry["expires"] > now
         if current and cache.get_many(list(entry["generations"])) == entry["generations"]:
@@ -150,7 +161,7 @@ class PageCacheMiddleware:
         if upcoming is not None and (upcoming - started).total_seconds() < lifetime:
             lifetime, capped = max(0, int((upcoming - started).total_seconds())), True
         _headers(response, lifetime, capped)
-        if lifetime > 0:
+        if lifetime > 0 and kept_here():
             self._keep(key, response, lifetime, capped, started.timestamp())
         return response
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from . import workflow
-from .models import Article, ArticleAuthor, Author, Category, PreviewLink
-from .reading import cache_relation
+from .cards import card_of
+from .models import Article, Author, Category, PreviewLink
 from .revisions import RESTORED_FIELDS
 from .views import ArticleDetailView
 
@@ -33,20 +33,11 @@ def revision_article(article, revision):
     categories = Category.objects.in_bulk([c["id"] for c in data.get("categories", [])])
     authors = Author.objects.in_bulk([a["id"] for a in data.get("authors", [])])
     # The reader template then shows the revision's tags, categories and byline.
-    cache_relation(article, "tags", [tags[n] for n in data.get("tags", []) if n in tags])
-    cache_relation(
+    article.card = card_of(
         article,
-        "categories",
-        [categories[c["id"]] for c in data.get("categories", []) if c["id"] in categories],
-    )
-    cache_relation(
-        article,
-        "bylines",
-        [
-            ArticleAuthor(article=article, author=authors[a["id"]], position=i)
-            for i, a in enumerate(data.get("authors", []))
-            if a["id"] in authors
-        ],
+        authors=[authors[a["id"]] for a in data.get("authors", []) if a["id"] in authors],
+        tags=[tags[n] for n in data.get("tags", []) if n in tags],
+        categories=[categories[c["id"]] for c in data.get("categories", []) if c["id"] in categories],
     )
     return article
 
@@ -80,7 +71,7 @@ class ArticlePreviewView(PreviewMixin, ArticleDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        article = get_object_or_404(Article.objects.with_listing_data(), pk=self.kwargs["pk"])
+        article = get_object_or_404(Article.objects, pk=self.kwargs["pk"])
         if not workflow.can_view(self.request.user, article):
             raise PermissionDenied(_("Only editors and the article's writer may preview it."))
         self.revision = None
@@ -112,7 +103,7 @@ class SharedPreviewView(PreviewMixin, ArticleDetailView):
         return super().get(request, *args, **kwargs)
 
     def get_object(self, queryset=None):
-        return Article.objects.with_listing_data().get(pk=self.link.article_id)
+        return Article.objects.get(pk=self.link.article_id)
 
     def get_banner(self):
         return {**super().get_banner(), "expires": workflow.format_moment(self.link.expires_at)}

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from . import links
 from .text import truncate
 
 DESCRIPTION_LENGTH = 120
@@ -81,7 +81,7 @@ def _canonical(article):
     canonical = _front_matter(article, "canonical_url")
     if isinstance(canonical, str) and canonical.startswith(("http://", "https://")):
         return canonical
-    return absolute(links.path_of(article))
+    return absolute(article.get_absolute_url())
 
 
 def _wants_noindex(article):
@@ -92,7 +92,7 @@ def _wants_noindex(article):
 
 
 def article_meta(article, *, preview=False):
-    """An article page's head; staff previews of unpublished articles are never indexed."""
+    """An article page's head (its card loaded); staff previews of unpublished articles are never indexed."""
     url = _canonical(article)
     image = absolute(article.image)
     description = describe(article.description or article.summary)
@@ -115,7 +115,7 @@ def _local_iso(moment):
 
 
 def _person(author):
-    return {"@type": "Person", "name": author.name, "url": absolute(links.author_path(author.slug))}
+    return {"@type": "Person", "name": author.name, "url": absolute(author.url)}
 
 
 def news_article(article, url, image, description):
@@ -131,13 +131,13 @@ def news_article(article, url, image, description):
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": _local_iso(published),
         "dateModified": _local_iso(modified),
-        "author": [_person(author) for author in article.ordered_authors]
+        "author": [_person(author) for author in article.card.authors]
         or [{"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")}],
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
     }
     if image:
         data["image"] = [image]
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.card.tags]
     if keywords:
         data["keywords"] = keywords
     return data
@@ -145,11 +145,11 @@ def news_article(article, url, image, description):
 
 def breadcrumbs(article):
     """schema.org BreadcrumbList: Home > first category > article."""
-    trail = [(settings.SITE_NAME, absolute(links.path("articles:home")))]
-    categories = list(article.categories.all())
-    if categories:
-        trail.append((categories[0].name, absolute(links.category_path(categories[0].slug))))
-    trail.append((article.title, absolute(links.path_of(article))))
+    trail = [(settings.SITE_NAME, absolute(reverse("articles:home")))]
+    if article.card.categories:
+        first = article.card.categories[0]
+        trail.append((first.name, absolute(first.url)))
+    trail.append((article.title, absolute(article.get_absolute_url())))
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

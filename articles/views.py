@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -12,26 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import page_cache, reading, search, seo, workflow
-from .models import Article, ArticleAuthor
-
-
-def public_cards():
-    """Public articles as list cards show them: byline and tags, without the heavy text columns."""
-    return (
-        Article.objects.published()
-        .defer("body", "body_html", "front_matter")
-        .prefetch_related(
-            Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")), "tags"
-        )
-    )
-
-
-def card_list():
-    """Public articles with the columns a list card shows; reading.with_card_data() adds the rest."""
-    return Article.objects.published().only(
-        "title", "slug", "language", "summary", "published_at", "pub_date"
-    )
+from . import cards, page_cache, search, seo, workflow
+from .around import articles_around
+from .contents import table_of_contents
+from .dates import dateline
+from .models import Article
 
 
 def with_public_count(queryset, relation):
@@ -44,8 +29,7 @@ def page_rows(queryset, bottom, top):
     """Rows bottom to top of an ordered queryset; past the first page, ids first, then the rows.
 
     The OFFSET then walks article_public_idx alone (it covers the order and the publication
-    rule) instead of reading every skipped article's row: page 20 of the busiest tag went from
-    3 ms to 1 ms in PostgreSQL.
+    rule) instead of reading every skipped article's row (measured in bench/README.md).
     """
     if bottom == 0:
         return queryset[:top]
@@ -135,11 +119,11 @@ class ArticleListView(PageKeysMixin, ListView):
     description = _("The latest articles.")
 
     def get_queryset(self):
-        return card_list()
+        return cards.public_cards()
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        page.object_list = reading.with_card_data(object_list)
+        page.object_list = cards.load(object_list)
         return paginator, page, page.object_list, is_paginated
 
     def get_title(self):
@@ -170,9 +154,8 @@ class ObjectArchiveView(ArticleListView):
     def get(self, request, *args, **kwargs):
         model = Article._meta.get_field(self.article_field).related_model
         self.archive = get_object_or_404(model, slug=self.kwargs["slug"])
-        # A query of its own: counted for one known id, PostgreSQL merges two index-only scans
-        # (2.5 ms for the busiest tag); as a subquery correlated with the lookup it planned a
-        # nested loop, and took 5.5 ms with the planning.
+        # A query of its own: counted for one known id, PostgreSQL merges two index-only scans;
+        # as a subquery correlated with the lookup it plans a nested loop (bench/README.md).
         public = Article.objects.published().filter(**{self.article_field: self.archive})
         self.archive.public_count = public.count()
         if not self.archive.public_count:
@@ -274,7 +257,6 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Editors see every article, writers their own: the admin's one rule (workflow.py).
-        # articles_around() adds the byline, tags and categories.
         return Article.objects.published() | workflow.visible_articles(self.request.user)
 
     def get_object(self, queryset=None):
@@ -287,13 +269,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         preview = not article.is_published()
-        around = reading.articles_around(article)  # loads the byline, tags and categories too
+        around = articles_around(article)
+        # A revision's preview brings the card of its own byline, tags and categories.
+        cards.load([*([] if hasattr(article, "card") else [article]), *around.articles])
         return super().get_context_data(
             preview=preview,
-            tags=list(article.tags.all()),
-            toc=reading.table_of_contents(article.body_html),
+            toc=table_of_contents(article.body_html),
             around=around,
-            dateline=reading.dateline(article),
+            dateline=dateline(article),
             meta=seo.article_meta(article, preview=preview),
             **kwargs,
         )
@@ -304,10 +287,8 @@ class ArticleDetailView(DetailView):
             # A draft must never sit in a shared cache where a reader could be served it.
             add_never_cache_headers(response)
             return response
-        around = context["around"]
-        shown = [*around.related, *filter(None, (around.older, around.newer))]
-        keys = [f"article-{self.object.pk}", *(f"article-{teaser.id}" for teaser in shown)]
-        return page_cache.mark(response, keys)
+        shown = [self.object, *context["around"].articles]
+        return page_cache.mark(response, page_cache.article_keys(shown))
 
 
 class DraftDetailView(ArticleDetailView):
@@ -331,13 +312,14 @@ class SearchView(ListView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        # The cards' queryset, with the body's HTML back for the snippets.
-        return search.Results(public_cards().defer(None).defer("body", "front_matter"), self.query)
+        # The cards' columns, with the body's HTML for the snippets.
+        return search.Results(cards.public_cards().only(*cards.CARD_FIELDS, "body_html"), self.query)
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows a page, never a 404.
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        page.object_list = cards.load(page.object_list)
         return paginator, page, page.object_list, page.has_other_pages()
 
     def render_to_response(self, context, **response_kwargs):

@@ -184,10 +184,7 @@ def main():
         "Varnish itself reaches on this machine, whatever the app does. SQL queries are counted with the "
         "Django test client on the same database (bench/probe.py)."
         + (
-            " Varnish tuned differs from the shipped command line by `" + tuning + "`: wrk, like nginx's "
-            "clients here, sends no `Accept-Encoding`, and as shipped the VCL stores text gzipped (`do_gzip`), "
-            "so Varnish gunzips every hit; without gzip support it stores and sends the app's bytes as they are "
-            "(and sends browsers uncompressed pages too: the TLS proxy in front would have to compress)."
+            " Varnish tuned differs from the shipped command line by `" + tuning + "`."
             if tuning
             else ""
         )

@@ -21,6 +21,7 @@ PARAMS=(
     -p http_resp_hdr_len=32k
     -p http_resp_size=64k
     -p workspace_backend=128k
+    -p http_gzip_support=off
 )
 # shellcheck disable=SC2206
 EXTRA=(${BENCH_VARNISH_PARAMS:-})

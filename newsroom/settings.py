@@ -129,6 +129,10 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Whole public pages for readers without a session (articles/page_cache.py): kept this long at most
 # (0: never), in the default cache and in Varnish when VARNISH_PURGE_URLS names it.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Kept in the default cache as well when it is Redis, shared by every process. Local memory is
+# one process's: set PAGE_CACHE_ONE_PROCESS=1 only when one process serves the site and makes
+# every change (no command-line imports meanwhile); otherwise only Varnish keeps pages.
+PAGE_CACHE_SHARED = bool(REDIS_URL) or env_bool("PAGE_CACHE_ONE_PROCESS")
 VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")
 # The pages' chrome (base.html's {% cache %} blocks) changes only with a deploy: each process
 # keeps its own, since fetching it from Redis would cost about what rendering it does. Not kept

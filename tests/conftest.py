@@ -28,8 +28,9 @@ def _no_page_cache(settings):
 
 @pytest.fixture
 def page_cache(settings):
-    """Whole pages kept for readers, as in production."""
+    """Whole pages kept for readers, as in production (local memory standing for Redis)."""
     settings.PAGE_CACHE_SECONDS = 600
+    settings.PAGE_CACHE_SHARED = True
 
 
 @pytest.fixture(autouse=True)

@@ -88,7 +88,7 @@ def test_password_from_the_environment(monkeypatch):
 def test_demo_posts_cover_what_the_site_shows():
     report = import_posts([DEMO])
     assert (report.created, report.warnings, report.failed) == (8, [], 0)
-    articles = Article.objects.with_listing_data()
+    articles = Article.objects.with_relations()
     assert {a.language for a in articles} == {"ja", "en"}
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
     scheduled = Article.objects.get(published_at__year=2030)

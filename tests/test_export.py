@@ -82,7 +82,7 @@ def snapshot():
             a.body,
             kept(a.front_matter),
         )
-        for a in Article.objects.with_listing_data()
+        for a in Article.objects.with_relations()
     }
 
 

@@ -1,6 +1,5 @@
 import datetime
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -8,7 +7,6 @@ from django.utils import timezone
 
 from articles.editing import save_article
 from articles.models import Article, ArticleRedirect
-from articles.reading import public_condition
 from tests.factories import make_article, make_author, make_draft, tomorrow, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -46,28 +44,6 @@ def test_scheduled_article_becomes_public_when_its_time_comes():
     assert not Article.objects.published().exists()
     Article.objects.filter(pk=article.pk).update(published_at=timezone.now() - timedelta(seconds=1))
     assert Article.objects.published().get() == article
-
-
-def test_the_sql_of_public_pages_applies_published_at_the_moment_of_each_call():
-    # reading.public_condition() compiles published() once; the moment must still be each call's.
-    now = timezone.now()
-    make_article("live", published_at=now - timedelta(days=1))
-    make_article("in an hour", published_at=now + timedelta(hours=1))
-    make_article(
-        "withdrawn in two", published_at=now - timedelta(days=1), unpublish_at=now + timedelta(hours=2)
-    )
-    make_draft("draft", published_at=now - timedelta(days=1))
-    moments = {
-        0: {"live", "withdrawn in two"},
-        1.5: {"live", "in an hour", "withdrawn in two"},
-        3: {"live", "in an hour"},
-    }
-    for hours, public in moments.items():
-        with mock.patch("django.utils.timezone.now", return_value=now + timedelta(hours=hours)):
-            where, params = public_condition()
-            chosen = Article.objects.raw(f"SELECT * FROM articles_article WHERE {where}", params)
-            assert {article.title for article in chosen} == public
-            assert set(Article.objects.published().values_list("title", flat=True)) == public
 
 
 def test_body_rendered_once_on_save_with_summary_and_reading_time():
@@ -125,7 +101,7 @@ def test_tag_case_variants_are_one_tag():
 def test_authors_keep_their_order():
     first, second = make_author("Zed"), make_author("Ann")
     article = make_article(authors=[first, second])
-    assert Article.objects.with_listing_data().get(pk=article.pk).ordered_authors == [first, second]
+    assert Article.objects.with_relations().get(pk=article.pk).ordered_authors == [first, second]
 
 
 def test_updated_at_moves_only_on_content_change():

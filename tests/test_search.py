@@ -310,11 +310,11 @@ def test_highlights_map_folded_text_back_to_what_was_written():
     assert search.highlight("nothing here", query) is None
 
 
-def test_a_results_page_takes_four_queries_and_pages_keep_the_query(client, django_assert_num_queries):
+def test_a_results_page_takes_three_queries_and_pages_keep_the_query(client, django_assert_num_queries):
     author = make_author("記者")
     for n in range(12):
         indexed(make_article(f"投資の記事{n}", tags=["AI", "投資"], authors=[author]))
-    with django_assert_num_queries(4):  # matches, the page's articles, bylines, tags
+    with django_assert_num_queries(3):  # matches, the page's articles, their cards
         response = client.get(SEARCH, {"q": "投資"})
     html = response.content.decode()
     assert html.count('class="card search-result"') == 10 and "12 articles found." in html

@@ -4,7 +4,6 @@ Skipped without Varnish 7 and varnish-modules (make services). Each test uses pa
 cache and the origin are shared by the module.
 """
 
-import gzip
 import http.client
 import socket
 import time
@@ -198,14 +197,14 @@ def test_one_object_per_language(cache, origin):
     assert "Accept-Language" not in origin.requests["/language/"]
 
 
-def test_text_is_stored_compressed_and_served_either_way(cache, origin):
+def test_pages_are_stored_and_served_as_the_app_sent_them(cache, origin):
+    # Compression is the TLS proxy's: a hit costs Varnish no gzip or gunzip, whoever asks.
     connection = http.client.HTTPConnection("127.0.0.1", cache.port, timeout=5)
     connection.request("GET", "/gzip/", headers={"Accept-Encoding": "gzip"})
     response = connection.getresponse()
-    assert response.headers["Content-Encoding"] == "gzip"
-    assert gzip.decompress(response.read()) == b"/gzip/ #1\n"
+    assert ("Content-Encoding" in response.headers, response.read()) == (False, b"/gzip/ #1\n")
     connection.close()
-    _, headers, body = cache.get("/gzip/")  # no Accept-Encoding: Varnish unzips
+    _, headers, body = cache.get("/gzip/")
     assert (headers["X-Cache"], "Content-Encoding" in headers, body) == ("HIT", False, "/gzip/ #1\n")
 
 

@@ -421,8 +421,9 @@ def _public_pages(count):
         author.get_absolute_url(): 4,
         f"/{day.year}/": 2,
         f"/{day.year}/{day.month:02d}/": 2,
-        # the article; its byline, tags, categories, related articles and neighbours together
-        articles[count // 2].get_absolute_url(): 2,
+        # the article; the related ranking (then kept, see the next test); the neighbours and
+        # related articles; the cards of all of them (bylines, tags, categories) together
+        articles[count // 2].get_absolute_url(): 4,
         "/no-such-page/": 2,  # the latest articles on the 404 page, the old-path lookup
     }
 
@@ -435,6 +436,14 @@ def test_every_public_page_makes_a_fixed_number_of_queries(
         with django_assert_num_queries(queries):
             response = client.get(path)
         assert response.status_code == (404 if path == "/no-such-page/" else 200), path
+
+
+def test_an_article_page_reads_its_kept_related_ranking_in_three_queries(client, django_assert_num_queries):
+    articles, _author, _category = _populate(6)
+    client.get(articles[3].get_absolute_url())
+    with django_assert_num_queries(3):
+        response = client.get(articles[3].get_absolute_url())
+    assert len(response.context["around"].related) == 4
 
 
 def test_an_english_article_is_labelled_in_english_inside_a_japanese_site(client):
@@ -460,13 +469,17 @@ def test_remembered_paths_are_those_reverse_gives():
     from articles import links
 
     article = make_article("日本語", slug="日本語の記事")
-    assert links.article_path(article.pub_date, article.slug) == article.get_absolute_url()
+    day = article.pub_date
+    expected = reverse(
+        "articles:detail", kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": article.slug}
+    )
+    assert article.get_absolute_url() == expected
     for name, slug in [("articles:tag", "ai人材"), ("articles:author", "山田 花子"), ("articles:tag", "a%b")]:
-        assert links.path(name, slug) == reverse(name, kwargs={"slug": slug})
+        assert links.reverse(name, slug) == reverse(name, kwargs={"slug": slug})
 
 
 def test_the_table_of_contents_reads_ids_and_text_from_stored_html():
-    from articles.reading import table_of_contents
+    from articles.contents import table_of_contents
 
     body = (
         '<h3 id="lead">Lead</h3><h2>No id</h2><h2 id="a-b">A <code>&lt;b&gt;</code></h2>'

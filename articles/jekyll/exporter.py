@@ -28,7 +28,7 @@ def export_articles(directory, articles=None):
     if not config.exists():
         config.write_text(CONFIG.format(tz=settings.TIME_ZONE), encoding="utf-8")
     if articles is None:
-        articles = Article.objects.with_listing_data().order_by("pk").iterator(chunk_size=200)
+        articles = Article.objects.with_relations().order_by("pk").iterator(chunk_size=200)
     written, names = [], set()
     for article in articles:
         path = directory / file_name(article)

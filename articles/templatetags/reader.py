@@ -1,4 +1,4 @@
-"""Template tags for the reader's pages: the site's name and language, the latest articles."""
+"""Template tags for the reader's pages: the site's name and language, the latest articles, tag links."""
 
 from django import template
 from django.conf import settings
@@ -7,33 +7,6 @@ from .. import links
 from ..models import Article
 
 register = template.Library()
-
-
-# Remembered paths (articles/links.py) for the links that repeat on list pages.
-@register.simple_tag
-def path(name, *args):
-    """{% url %} for the site's fixed links (header, footer, feeds), remembered."""
-    return links.path(name, *args)
-
-
-@register.filter
-def article_url(article):
-    return links.path_of(article)
-
-
-@register.filter
-def tag_url(tag):
-    return links.tag_path(tag.slug)
-
-
-@register.filter
-def author_url(author):
-    return links.author_path(author.slug)
-
-
-@register.filter
-def category_url(category):
-    return links.category_path(category.slug)
 
 
 @register.simple_tag
@@ -51,3 +24,9 @@ def site_language():
 def latest_articles(count=5):
     """The latest public articles, titles and dates only (the 404 page's suggestions)."""
     return Article.objects.published().only("title", "slug", "pub_date", "published_at", "language")[:count]
+
+
+@register.filter
+def tag_url(tag):
+    """A tag's address: taggit's Tag has no get_absolute_url() of this site's."""
+    return links.reverse("articles:tag", tag.slug)

@@ -121,12 +121,8 @@ sub vcl_backend_response {
     # publication (s-maxage=M, stale-while-revalidate=0) expires exactly. Only a response without
     # stale-while-revalidate gets the default_grace parameter (10 s).
 
-    # Store text compressed: less memory per object, and one compression per fetch rather than
-    # none at all (Varnish gunzips for the rare client without gzip).
-    if (!beresp.http.Content-Encoding &&
-        beresp.http.Content-Type ~ "^(text/|application/(json|xml|rss\+xml|atom\+xml|javascript))") {
-        set beresp.do_gzip = true;
-    }
+    # Pages are stored and sent as the app makes them: compression is the TLS proxy's (the README),
+    # so a hit costs Varnish no gzip or gunzip.
     # On to the built-in: zero TTL and Vary: * are hit-for-miss there.
 }
 
