@@ -515,3 +515,6 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+from .images import admin as images_admin  # noqa: E402,F401

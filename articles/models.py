@@ -585,3 +585,6 @@ class SearchIndex(models.Model):
 
     def __str__(self):
         return str(self.article_id)
+
+
+from .images.models import Image, Rendition  # noqa: E402,F401

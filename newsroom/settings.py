@@ -4,6 +4,7 @@ import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -163,10 +164,46 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def media_storage(url):
+    """The STORAGES entry for uploaded files and renditions that MEDIA_STORAGE_URL names.
+
+    Empty: the local disk under MEDIA_ROOT. ``s3://BUCKET?option=value&...``: a bucket of S3 or an
+    S3-compatible service through django-storages, the options being endpoint_url (the service, for
+    anything but AWS), region_name, custom_domain (a CDN in front: URLs become https://DOMAIN/KEY),
+    location (a prefix for every key), addressing_style (``path`` for services without bucket
+    subdomains) and querystring_auth (``1`` for a private bucket: signed URLs that expire; by default
+    the URLs are plain, for a bucket readers may read). Keys come from AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY (or boto3's other sources), never from the URL.
+    """
+    if not url:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured("MEDIA_STORAGE_URL must be empty or s3://BUCKET?option=value")
+    # Never overwrite: a name in use gets a new one, as on the local disk, so one upload or
+    # rendition never replaces another's file.
+    options = {"bucket_name": parts.netloc, "querystring_auth": False, "file_overwrite": False}
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key in {"endpoint_url", "region_name", "custom_domain", "location", "addressing_style"}:
+            options[key] = value
+        elif key == "querystring_auth":
+            options[key] = value.strip().lower() in {"1", "true", "yes", "on"}
+        else:
+            raise ImproperlyConfigured(f"MEDIA_STORAGE_URL has an unknown option: {key}")
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage(os.environ.get("MEDIA_STORAGE_URL", "")),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The image library refuses larger uploads (articles/images/uploads.py); the pixel limit is read
+# from the file's header, before decoding, so a small file claiming a huge picture costs nothing.
+IMAGE_MAX_BYTES = int(os.environ.get("IMAGE_MAX_BYTES", 20 * 1024 * 1024))
+IMAGE_MAX_PIXELS = int(os.environ.get("IMAGE_MAX_PIXELS", 50_000_000))
 
 SITE_NAME = os.environ.get("SITE_NAME", "Newsroom")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
