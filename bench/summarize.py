@@ -183,11 +183,7 @@ def main():
         "The Varnish ceiling is the same varnishd and VCL serving the same responses from a static origin: what "
         "Varnish itself reaches on this machine, whatever the app does. SQL queries are counted with the "
         "Django test client on the same database (bench/probe.py)."
-        + (
-            " Varnish tuned differs from the shipped command line by `" + tuning + "`."
-            if tuning
-            else ""
-        )
+        + (" Varnish tuned differs from the shipped command line by `" + tuning + "`." if tuning else "")
     )
     w("")
     w("## Latency, errors, CPU and other load")
