@@ -77,7 +77,10 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
     ]
     list_filter = [StateFilter, "language", "categories", ("published_at", admin.DateFieldListFilter)]
     search_fields = ["title", "slug", "body", "tags__name"]
-    date_hierarchy = "published_at"
+    # No date_hierarchy: finding its years reads every article's date (0.1 s at 100,000 articles,
+    # bench/README.md); the publication-time filter covers today, this week, month and year.
+    # Nor the total beside a filtered count: one more count of every article.
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["categories"]
     inlines = [BylineInline, RedirectInline]

@@ -69,11 +69,12 @@ def articles_around(article):
     ranked = related_ranking(article)
     wanted = Q(pk__in=ranked)
     if article.published_at is not None:
-        # Scalar subqueries, each one index step from the article's (time, id); as `IN (...)`
-        # under an OR, PostgreSQL would test every public article against them.
+        # Scalar subqueries, each one index step from the article's (time, id): the plain bound on
+        # the time is what lets article_public_idx start there (the OR alone is no index range).
+        # As `IN (...)` under an OR, PostgreSQL would test every public article against them.
         at, pk = article.published_at, article.pk
-        older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk))
-        newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk))
+        older = public.filter(Q(published_at__lt=at) | Q(published_at=at, pk__lt=pk), published_at__lte=at)
+        newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk), published_at__gte=at)
         wanted |= Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
         wanted |= Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
     found = {shown.pk: shown for shown in public_cards().filter(wanted)}

@@ -180,6 +180,39 @@ class PageCacheMiddleware:
         cache.set(key, {**entry, "capped": capped}, lifetime)
 
 
+def remembered(name, keys, make):
+    """A value read from public articles, kept like a page: until any of the keys it depends on
+    is invalidated, or the next scheduled publication or withdrawal, whichever comes first.
+
+    For what every reader's page needs and is costly to read afresh (an archive's count of public
+    articles, the tag index's counts). Made afresh each time when pages are not kept here.
+    """
+    if not kept_here():
+        return make()
+    names = _generation_keys({*keys, EVERYTHING})
+    entry = cache.get(f"page-cache:value:{name}")
+    now = time.time()
+    if entry is not None and entry["expires"] > now and cache.get_many(list(names)) == entry["generations"]:
+        return entry["value"]
+    started = timezone.now()
+    upcoming = next_change(started)
+    value = make()
+    generations = cache.get_many(list(names))
+    if any(float(generation) >= started.timestamp() for generation in generations.values()):
+        return value  # a change was committed meanwhile: the value may be the one before it
+    missing = {key: "0" for key in names if key not in generations}
+    if missing:
+        cache.set_many(missing, None)
+        generations.update(missing)
+    lifetime = 24 * 60 * 60
+    if upcoming is not None:
+        lifetime = min(lifetime, (upcoming - started).total_seconds())
+    if lifetime >= 1:
+        entry = {"value": value, "generations": generations, "expires": time.time() + lifetime}
+        cache.set(f"page-cache:value:{name}", entry, int(lifetime))
+    return value
+
+
 def invalidate(keys):
     """Drop every kept page showing any of these keys, here and in Varnish."""
     keys = set(keys)

@@ -1,16 +1,52 @@
 """The sitemap: thin django.contrib.sitemaps sections over published(), listed by a sitemap index."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q, TextField, Value
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from .models import Article, Author, Category
+from . import links, page_cache
+from .models import Article, Author, Category, site_date
 
 
-class HomeSitemap(Sitemap):
+class KeptSitemap(Sitemap):
+    """A section whose size and latest change, which the index shows, are kept until an article
+    changes (page_cache.remembered): finding either reads every listed article or tag."""
+
+    @cached_property
+    def paginator(self):
+        pages = Paginator(self._items(), self.limit)
+        name = f"sitemap-count:{type(self).__name__}"
+        pages.count = page_cache.remembered(name, ["sitemap"], lambda: Paginator(self._items(), 1).count)
+        return pages
+
+    def get_latest_lastmod(self):
+        name = f"sitemap-lastmod:{type(self).__name__}"
+        return page_cache.remembered(name, ["sitemap"], super().get_latest_lastmod)
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """The page's <url> elements as one piece of XML (sitemap_section.xml prints it): Django's
+        sitemap.xml spends a dozen template nodes on every URL (bench/README.md)."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        elements = (url_element(u["location"], u["lastmod"], u["changefreq"]) for u in urls)
+        return [mark_safe("\n".join(elements))] if urls else []
+
+
+def url_element(location, lastmod=None, changefreq=None):
+    parts = [f"<url><loc>{escape(location)}</loc>"]
+    if lastmod is not None:
+        parts.append(f"<lastmod>{site_date(lastmod).isoformat()}</lastmod>")
+    if changefreq:
+        parts.append(f"<changefreq>{changefreq}</changefreq>")
+    parts.append("</url>")
+    return "".join(parts)
+
+
+class HomeSitemap(KeptSitemap):
     changefreq = "hourly"
 
     def items(self):
@@ -20,50 +56,62 @@ class HomeSitemap(Sitemap):
         return reverse(item)
 
     def lastmod(self, item):
+        return page_cache.remembered("sitemap-home", ["sitemap"], self.latest_change)
+
+    @staticmethod
+    def latest_change():
         # The home page changes when an article appears or a public one is edited.
         latest = Article.objects.published().aggregate(Max("published_at"), Max("updated_at"))
         return max(filter(None, latest.values()), default=None)
 
 
-class ArticleSitemap(Sitemap):
-    # Pages of 5,000 URLs render in a fraction of a second; the index lists them all.
-    limit = 5000
+class ArticleSitemap(KeptSitemap):
+    # Sections of 2,500 URLs: a crawler reads more of them, and each is made afresh well inside
+    # a page's time budget (bench/README.md); the index lists them all.
+    limit = 2500
 
     def items(self):
-        # Front matter `sitemap: false` (Jekyll's convention) keeps a page out of the sitemap.
-        # A plain exclude() would also drop articles without the key: SQL's NULL = false is NULL.
-        listed = Q(front_matter__sitemap__isnull=True) | ~Q(front_matter__sitemap=False)
-        # So does `robots: noindex`, read as seo.py reads it (any case, a string or a list):
-        # a page that asks not to be indexed is not submitted for indexing.
-        robots = Coalesce(KeyTextTransform("robots", "front_matter"), Value(""), output_field=TextField())
+        # Front matter `sitemap: false` (Jekyll's convention) or `robots: noindex` keeps a page
+        # out (Article.in_sitemap); by id, the order article_sitemap_idx answers pages from.
         return (
             Article.objects.published()
-            .filter(listed)
-            .alias(robots=robots)
-            .exclude(robots__icontains="noindex")
+            .filter(in_sitemap=True)
+            .order_by("pk")
             .only("pk", "slug", "pub_date", "updated_at")
         )
 
     def lastmod(self, article):
         return article.updated_at
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        """As KeptSitemap's, from plain values rather than an Article and a dict per URL."""
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        rows = self.paginator.page(page).object_list.values_list("pub_date", "slug", "updated_at")
+        urls, self.latest_lastmod = [], None
+        for day, slug, updated in rows:
+            urls.append(url_element(base + Article.url_for(day, slug), updated))
+            self.latest_lastmod = max(updated, self.latest_lastmod or updated)
+        return [mark_safe("\n".join(urls))] if urls else []
+
     def get_latest_lastmod(self):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ArchiveSitemap(Sitemap):
+class ArchiveSitemap(KeptSitemap):
     """Tag, category or author pages: those with a public article, dated by its latest edit."""
 
     queryset = None
     articles = None  # the lookup from an object to its articles
 
     def items(self):
-        return (
-            self.queryset.filter(**{f"{self.articles}__in": Article.objects.published()})
-            # Filtered first, the annotation only counts the public articles.
-            .annotate(lastmod=Max(f"{self.articles}__updated_at"))
-            .order_by("name")
-        )
+        # Dating every tag reads every tag of every public article: kept like the counts.
+        name = f"sitemap-items:{type(self).__name__}"
+        return page_cache.remembered(name, ["sitemap"], self.dated)
+
+    def dated(self):
+        public = self.queryset.filter(**{f"{self.articles}__in": Article.objects.published()})
+        # Filtered first, the annotation only counts the public articles.
+        return list(public.annotate(lastmod=Max(f"{self.articles}__updated_at")).order_by("name"))
 
     def lastmod(self, obj):
         return obj.lastmod
@@ -74,7 +122,7 @@ class TagSitemap(ArchiveSitemap):
     articles = "articles_taggedarticle_items__content_object"
 
     def location(self, tag):
-        return reverse("articles:tag", kwargs={"slug": tag.slug})
+        return links.reverse("articles:tag", tag.slug)
 
 
 class CategorySitemap(ArchiveSitemap):

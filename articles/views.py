@@ -1,6 +1,7 @@
 """Public pages: thin generic views over Article.objects.published()."""
 
 import datetime
+from typing import NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Q
@@ -9,10 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.generic import DetailView, ListView
 from taggit.models import Tag
 
-from . import cards, page_cache, search, seo, workflow
+from . import cards, links, page_cache, search, seo, workflow
 from .around import articles_around
 from .contents import table_of_contents
 from .dates import dateline
@@ -157,7 +159,8 @@ class ObjectArchiveView(ArticleListView):
         # A query of its own: counted for one known id, PostgreSQL merges two index-only scans;
         # as a subquery correlated with the lookup it plans a nested loop (bench/README.md).
         public = Article.objects.published().filter(**{self.article_field: self.archive})
-        self.archive.public_count = public.count()
+        own = f"{model._meta.model_name}-{self.archive.pk}"
+        self.archive.public_count = page_cache.remembered(f"count:{own}", [own], public.count)
         if not self.archive.public_count:
             raise Http404(_("No public article has this tag, category or author."))
         return super().get(request, *args, **kwargs)
@@ -248,8 +251,31 @@ class TagIndexView(ArticleListView):
         return ["list-tags"]
 
     def get_queryset(self):
-        tags = with_public_count(Tag.objects.all(), "article")
-        return tags.filter(public_count__gt=0).order_by("name")
+        # Counting every tag's public articles reads every tag of every article: the counts are
+        # kept until an article changes (page_cache.remembered).
+        counted = page_cache.remembered("tag-index", ["list-tags"], self.counted_tags)
+        labels = {}  # "12 articles", made once per number rather than by a template tag per tag
+        for _name, _slug, count in counted:
+            if count not in labels:
+                labels[count] = ngettext("%(counter)s article", "%(counter)s articles", count) % {
+                    "counter": count
+                }
+        return [
+            IndexedTag(name, links.reverse("articles:tag", slug), count, labels[count])
+            for name, slug, count in counted
+        ]
+
+    @staticmethod
+    def counted_tags():
+        tags = with_public_count(Tag.objects.all(), "article").filter(public_count__gt=0)
+        return list(tags.order_by("name").values_list("name", "slug", "public_count"))
+
+
+class IndexedTag(NamedTuple):
+    name: str
+    url: str
+    public_count: int
+    count_label: str
 
 
 class ArticleDetailView(DetailView):

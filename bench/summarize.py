@@ -99,7 +99,7 @@ def main():
     w(f"- {E['B_VERSIONS']}")
     w(
         f"- Newsroom: {int(E['B_ARTICLES']):,} generated articles ({int(E['B_PUBLISHED']):,} public), "
-        f"{E['B_TAGS']} tags; gunicorn, {E['B_WORKERS']} sync workers, DEBUG off"
+        f"{E['B_TAGS']} tags; gunicorn, {E['B_WORKERS']} sync workers, DEBUG off, the default cache in Redis"
     )
     if E.get("B_PEER_OK") == "1":
         w(

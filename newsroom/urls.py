@@ -56,7 +56,8 @@ urlpatterns = [
     path(
         "sitemap-<section>.xml",
         keyed("sitemap")(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        # Each section's URLs come as XML (sitemaps.KeptSitemap.get_urls).
+        {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
         name="sitemap-section",
     ),
     path("preview/", include("articles.preview_urls")),

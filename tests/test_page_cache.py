@@ -214,3 +214,28 @@ def test_a_page_made_while_a_change_commits_is_not_kept(client, world, monkeypat
     client.get(pages["home"])
     monkeypatch.undo()
     assert rendered(client, pages["home"]) > 0  # made again, not the page of before the change
+
+
+def counts(client):
+    """The AI tag's count on its page and on the tag index, as readers are told them."""
+    tag_page, index = client.get("/tags/ai/"), client.get("/tags/")
+    return tag_page.context["archive"].public_count, {t.name: t.public_count for t in index.context["tags"]}["AI"]
+
+
+def test_public_counts_are_kept_until_an_article_changes_or_a_scheduled_time_comes(
+    client, world, editor, settings
+):
+    article, other, pages = world
+    settings.PAGE_CACHE_SECONDS = 0  # pages made afresh: what is kept is the counts alone
+    assert counts(client) == (2, 2)
+    assert rendered(client, "/tags/ai/") == 3  # the tag, its page of articles, their cards: no count
+    editing.apply_action(article, "unpublish", by=editor)
+    assert counts(client) == (1, 1)
+    draft = make_draft("予約の記事", tags=["AI"], published_at=None)
+    editing.apply_action(draft, "schedule", by=editor, when=timezone.now() + timedelta(seconds=2))
+    assert counts(client) == (1, 1)
+    time.sleep(2.1)
+    assert counts(client) == (2, 2)
+    Article.objects.filter(pk=other.pk).update(status=Article.Status.DRAFT)  # not even a signal...
+    Article.objects.get(pk=other.pk).save()  # ...until a save: outside the write path, all goes
+    assert counts(client) == (1, 1)

@@ -14,4 +14,5 @@ class SearchAdminMixin:
             return default, may_have_duplicates  # nothing the index holds: Django's own search
         # Every change reaches the index when it commits (search_signals.py): no fallback to
         # Django's own search over every body is needed.
-        return search(queryset, query), may_have_duplicates
+        # The index names each article once: no DISTINCT over the list's wide rows.
+        return search(queryset, query), False

@@ -1,9 +1,8 @@
-"""Template tags for the reader's pages: the site's name and language, the latest articles, tag links."""
+"""Template tags for the reader's pages: the site's name and language, the latest articles."""
 
 from django import template
 from django.conf import settings
 
-from .. import links
 from ..models import Article
 
 register = template.Library()
@@ -24,9 +23,3 @@ def site_language():
 def latest_articles(count=5):
     """The latest public articles, titles and dates only (the 404 page's suggestions)."""
     return Article.objects.published().only("title", "slug", "pub_date", "published_at", "language")[:count]
-
-
-@register.filter
-def tag_url(tag):
-    """A tag's address: taggit's Tag has no get_absolute_url() of this site's."""
-    return links.reverse("articles:tag", tag.slug)
