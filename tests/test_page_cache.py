@@ -219,7 +219,8 @@ def test_a_page_made_while_a_change_commits_is_not_kept(client, world, monkeypat
 def counts(client):
     """The AI tag's count on its page and on the tag index, as readers are told them."""
     tag_page, index = client.get("/tags/ai/"), client.get("/tags/")
-    return tag_page.context["archive"].public_count, {t.name: t.public_count for t in index.context["tags"]}["AI"]
+    on_index = {tag.name: tag.public_count for tag in index.context["tags"]}
+    return tag_page.context["archive"].public_count, on_index["AI"]
 
 
 def test_public_counts_are_kept_until_an_article_changes_or_a_scheduled_time_comes(
