@@ -240,3 +240,25 @@ def test_public_counts_are_kept_until_an_article_changes_or_a_scheduled_time_com
     Article.objects.filter(pk=other.pk).update(status=Article.Status.DRAFT)  # not even a signal...
     Article.objects.get(pk=other.pk).save()  # ...until a save: outside the write path, all goes
     assert counts(client) == (1, 1)
+
+
+def s_maxage(response):
+    return int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+
+
+def test_without_a_shared_cache_pages_are_left_to_varnish_and_the_next_change_is_read_afresh(
+    client, world, settings
+):
+    # Local memory is one process's: a change made by another (an import from the command line,
+    # another worker) would never reach what this one kept.
+    article, other, pages = world
+    settings.PAGE_CACHE_SHARED = False
+    client.get(pages["home"])
+    assert rendered(client, pages["home"]) > 0  # not kept here...
+    assert s_maxage(client.get(pages["home"])) == 600  # ...but Varnish may keep it
+    # Another process schedules an article (no signal reaches this one): the next answer knows.
+    draft = make_draft("別の工程の予約")
+    Article.objects.filter(pk=draft.pk).update(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(seconds=30)
+    )
+    assert s_maxage(client.get(pages["home"])) <= 30
