@@ -3,20 +3,19 @@
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from . import diff, editing, search, workflow
+from . import editing, search, workflow
+from .admin_history import HistoryAdminMixin, action_label, as_int, history_rows, link_row
 from .forms import ArticleAdminForm, TransitionForm, zone_note
-from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category, PreviewLink
+from .models import Article, ArticleAuthor, ArticleRedirect, Author, Category
 from .workflow import format_moment
 
 # The admin is the newsroom's desk: name it so, in the editor's language.
@@ -66,7 +65,7 @@ def bulk_action(action):
 
 
 @admin.register(Article)
-class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
+class ArticleAdmin(HistoryAdminMixin, search.SearchAdminMixin, MarkdownxModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -283,111 +282,6 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
         }
         return TemplateResponse(request, "admin/articles/article/transition_confirm.html", context)
 
-    # --- revisions, history, preview links -----------------------------------------------
-
-    def get_urls(self):
-        view = self.admin_site.admin_view
-        return [
-            path("<int:pk>/revisions/", view(self.revisions_view), name="articles_article_revisions"),
-            path(
-                "<int:pk>/revisions/<int:number>/restore/",
-                view(self.restore_view),
-                name="articles_article_restore",
-            ),
-            path("<int:pk>/preview-links/", view(self.share_view), name="articles_article_share"),
-            path(
-                "<int:pk>/preview-links/<int:link>/revoke/",
-                view(self.revoke_view),
-                name="articles_article_revoke",
-            ),
-            *super().get_urls(),
-        ]
-
-    def _article(self, request, pk):
-        article = get_object_or_404(self.get_queryset(request), pk=pk)
-        if not self.has_view_permission(request, article):
-            raise PermissionDenied
-        return article
-
-    def revisions_view(self, request, pk):
-        article = self._article(request, pk)
-        kept = list(article.revisions.select_related("user"))
-        by_number = {revision.number: revision for revision in kept}
-        comparison = None
-        if "a" in request.GET or "b" in request.GET:
-            old, new = (by_number.get(_int(request.GET.get(key))) for key in ("a", "b"))
-            if old is None or new is None:
-                self.message_user(request, _("Choose two revisions that exist."), messages.ERROR)
-            else:
-                comparison = {
-                    "old": revision_row(article, old),
-                    "new": revision_row(article, new),
-                    "changes": diff.compare(old, new),
-                }
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("History of “%(title)s”") % {"title": article},
-            "subtitle": None,
-            "opts": self.opts,
-            "original": article,
-            "revisions": [revision_row(article, revision) for revision in kept],
-            "history": history_rows(article.transitions.select_related("user")),
-            "comparison": comparison,
-            "can_restore": self.has_change_permission(request, article),
-            "state": article.state,
-        }
-        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
-
-    def restore_view(self, request, pk, number):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self._article(request, pk)
-        if not self.has_change_permission(request, article):
-            raise PermissionDenied
-        revision = get_object_or_404(article.revisions, number=number)
-        try:
-            restored = editing.restore_revision(article, revision, by=request.user)
-        except editing.RestoreRefused as refused:
-            self.message_user(request, str(refused), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
-        self.message_user(
-            request,
-            _("Revision %(old)d restored as revision %(new)d.") % {"old": number, "new": restored.number},
-            messages.SUCCESS,
-        )
-        return self._back_to_form(request, article)
-
-    def share_view(self, request, pk):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self._article(request, pk)
-        if not request.user.has_perm("articles.add_previewlink"):
-            raise PermissionDenied
-        link = PreviewLink.objects.create(article=article, created_by=request.user)
-        self.message_user(
-            request,
-            format_html(
-                str(_("Preview link created, valid until {}: {}")),
-                format_moment(link.expires_at),
-                request.build_absolute_uri(link.get_absolute_url()),
-            ),
-            messages.SUCCESS,
-        )
-        return self._back_to_form(request, article)
-
-    def revoke_view(self, request, pk, link):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self._article(request, pk)
-        if not request.user.has_perm("articles.change_previewlink"):
-            raise PermissionDenied
-        preview_link = get_object_or_404(article.preview_links, pk=link)
-        if preview_link.revoked_at is None:
-            preview_link.revoked_at = timezone.now()
-            preview_link.save(update_fields=["revoked_at"])
-        self.message_user(request, _("Preview link revoked: it now answers “revoked”."), messages.SUCCESS)
-        return self._back_to_form(request, article)
-
     # --- columns and read-only fields, every time with its zone ----------------------------
 
     @admin.display(description=_("state"), ordering="status")
@@ -435,74 +329,16 @@ class ArticleAdmin(search.SearchAdminMixin, MarkdownxModelAdmin):
         return ", ".join(author.name for author in article.ordered_authors)
 
 
-def history_rows(transitions):
-    """Transitions as the history shows them: every time with its zone."""
-    return [
-        {
-            "at": format_moment(t.at),
-            "user": t.user.get_username() if t.user else (t.made_by or "—"),
-            "action": action_label(t.name),
-            "from": Article.State(t.from_state).label,
-            "to": Article.State(t.to_state).label,
-            "scheduled_for": format_moment(t.scheduled_for) if t.scheduled_for else "",
-            "note": t.note,
-        }
-        for t in transitions
-    ]
-
-
-def action_label(name):
-    """A transition's name as editors read it: a workflow action, or an edit, import or restore."""
-    if name in workflow.ACTIONS:
-        return workflow.ACTIONS[name].label
-    return editing.KINDS.get(name, name)
-
-
-def revision_row(article, revision):
-    return {
-        "number": revision.number,
-        "saved": format_moment(revision.created_at),
-        "user": revision.user.get_username() if revision.user else (revision.made_by or "—"),
-        "comment": revision.comment,
-        "preview_url": reverse("preview:revision", args=[article.pk, revision.number]),
-        "restore_url": reverse("admin:articles_article_restore", args=[article.pk, revision.number]),
-    }
-
-
-def link_row(request, link):
-    now = timezone.now()
-    if link.revoked_at:
-        status = _("revoked %(when)s") % {"when": format_moment(link.revoked_at)}
-    elif link.expires_at <= now:
-        status = _("expired")
-    else:
-        status = _("active")
-    return {
-        "pk": link.pk,
-        "url": request.build_absolute_uri(link.get_absolute_url()),
-        "expires": format_moment(link.expires_at),
-        "status": status,
-        "active": link.is_active(),
-    }
-
-
 def view_on_site(request, content_type_id, object_id):
     """Django's "view on site", but for an article only to those who may see it: the address of an
     unpublished article tells its date and slug."""
     content_type = ContentType.objects.filter(pk=content_type_id).first()
     if content_type is not None and content_type.model_class() is Article:
-        pk = _int(object_id)
+        pk = as_int(object_id)
         visible = Article.objects.published() | workflow.visible_articles(request.user)
         if pk is None or not visible.filter(pk=pk).exists():
             raise Http404(_("There is no such article."))
     return shortcut(request, content_type_id, object_id)
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @admin.register(Author)
