@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q, Subquery
 from django.db.models.signals import m2m_changed
 
-from .cards import public_cards
+from . import page_cache
 from .models import Article, TaggedArticle
 
 RELATED_COUNT = 4
@@ -62,9 +62,34 @@ def _forget_ranking(sender, instance, action, reverse, **kwargs):
 m2m_changed.connect(_forget_ranking, sender=TaggedArticle, dispatch_uid="related-ranking")
 
 
+# What a shown article is read back from: enough for its card's link and date.
+SHOWN_FIELDS = ("pk", "title", "slug", "language", "pub_date", "published_at")
+
+
 def articles_around(article):
-    """The article's public neighbours in publication order and its related articles: one query
-    (two when the ranking is made afresh), cards not loaded."""
+    """The article's public neighbours in publication order and its related articles, cards not
+    loaded.
+
+    Kept like a page (page_cache.remembered): any article's change moves `list-home`, so a new
+    neighbour or a withdrawn related article shows on the next view, and nothing is kept past the
+    next scheduled time. Made afresh, it is one query (two when the ranking is made afresh): the
+    ORM's compiling of it costs more than the page's other queries together (bench/README.md).
+    """
+    shown = page_cache.remembered(
+        f"around:{article.pk}:{article.version}", ["list-home"], lambda: _shown_around(article)
+    )
+    articles = {pk: Article(**dict(zip(SHOWN_FIELDS, values, strict=True))) for pk, *_, values in shown}
+    around = Around()
+    for pk, role, _values in shown:
+        if role == "related":
+            around.related.append(articles[pk])
+        else:
+            setattr(around, role, articles[pk])
+    return around
+
+
+def _shown_around(article):
+    """[(id, "related" | "older" | "newer", values of SHOWN_FIELDS)], the related best first."""
     public = Article.objects.published()
     ranked = related_ranking(article)
     wanted = Q(pk__in=ranked)
@@ -77,12 +102,17 @@ def articles_around(article):
         newer = public.filter(Q(published_at__gt=at) | Q(published_at=at, pk__gt=pk), published_at__gte=at)
         wanted |= Q(pk=Subquery(older.order_by("-published_at", "-pk").values("pk")[:1]))
         wanted |= Q(pk=Subquery(newer.order_by("published_at", "pk").values("pk")[:1]))
-    found = {shown.pk: shown for shown in public_cards().filter(wanted)}
-    around = Around(related=[found[pk] for pk in ranked if pk in found][:RELATED_COUNT])
+    rows = Article.objects.published().filter(wanted).values_list(*SHOWN_FIELDS)
+    found = {values[0]: values for values in rows}
+    shown = [(pk, "related", found[pk]) for pk in ranked if pk in found][:RELATED_COUNT]
     if article.published_at is not None:
         here = (article.published_at, article.pk)
-        older = [shown for shown in found.values() if (shown.published_at, shown.pk) < here]
-        newer = [shown for shown in found.values() if (shown.published_at, shown.pk) > here]
-        around.older = max(older, key=lambda shown: (shown.published_at, shown.pk), default=None)
-        around.newer = min(newer, key=lambda shown: (shown.published_at, shown.pk), default=None)
-    return around
+        older = [values for values in found.values() if (values[5], values[0]) < here]
+        newer = [values for values in found.values() if (values[5], values[0]) > here]
+        if older:
+            closest = max(older, key=lambda values: (values[5], values[0]))
+            shown.append((closest[0], "older", closest))
+        if newer:
+            closest = min(newer, key=lambda values: (values[5], values[0]))
+            shown.append((closest[0], "newer", closest))
+    return shown

@@ -21,3 +21,10 @@ def _reverse(prefix, urlconf, name, args):
 def reverse(name, *args):
     """django.urls.reverse(name, args=args), remembered per URL map and script prefix."""
     return _reverse(get_script_prefix(), get_urlconf(), name, args)
+
+
+def reverser():
+    """reverse() for many links at once: the URL map and the script prefix, which live in
+    context-local storage, are looked up once rather than for each link."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    return lambda name, *args: _reverse(prefix, urlconf, name, args)

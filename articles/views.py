@@ -283,6 +283,8 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # Editors see every article, writers their own: the admin's one rule (workflow.py).
+        if not self.request.user.is_authenticated:
+            return Article.objects.published()  # a reader: no rule to combine with it
         return Article.objects.published() | workflow.visible_articles(self.request.user)
 
     def get_object(self, queryset=None):
@@ -296,8 +298,9 @@ class ArticleDetailView(DetailView):
         article = self.object
         preview = not article.is_published()
         around = articles_around(article)
-        # A revision's preview brings the card of its own byline, tags and categories.
-        cards.load([*([] if hasattr(article, "card") else [article]), *around.articles])
+        if not hasattr(article, "card"):  # a revision's preview brings its own byline and terms
+            cards.load([article])
+        cards.load(around.articles, names=False)  # their links show a title and a date
         return super().get_context_data(
             preview=preview,
             toc=table_of_contents(article.body_html),

@@ -262,3 +262,21 @@ def test_without_a_shared_cache_pages_are_left_to_varnish_and_the_next_change_is
         status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(seconds=30)
     )
     assert s_maxage(client.get(pages["home"])) <= 30
+
+
+def test_an_articles_neighbours_and_related_are_kept_until_any_article_changes(
+    client, world, editor, settings, django_assert_num_queries
+):
+    article, other, pages = world
+    settings.PAGE_CACHE_SECONDS = 0  # pages made afresh: what is kept is what surrounds them
+    newest = Article.objects.get(pk=other.pk)
+    client.get(newest.get_absolute_url())
+    with django_assert_num_queries(2):  # the article and the cards: its surroundings are kept
+        page = client.get(newest.get_absolute_url()).content.decode()
+    assert "最初の題" in page and "次の記事" not in page
+    draft = make_draft("次に出た記事", tags=["AI"], published_at=None)
+    editing.apply_action(draft, "publish", by=editor)
+    page = client.get(newest.get_absolute_url()).content.decode()
+    assert "次に出た記事" in page  # the new neighbour (and a related article)
+    editing.apply_action(Article.objects.get(pk=draft.pk), "unpublish", by=editor)
+    assert "次に出た記事" not in client.get(newest.get_absolute_url()).content.decode()
