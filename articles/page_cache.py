@@ -166,18 +166,27 @@ class PageCacheMiddleware:
         return response
 
     def _keep(self, key, response, lifetime, capped, started):
-        names = _generation_keys(response[HEADER].split())
-        generations = cache.get_many(list(names))
-        if any(float(generation) >= started for generation in generations.values()):
-            return  # a change was committed while the page was made: it may show the old state
-        missing = {name: "0" for name in names if name not in generations}  # never invalidated
-        if missing:
-            cache.set_many(missing, None)
-            generations.update(missing)
+        generations = _generations_since(response[HEADER].split(), started)
+        if generations is None:
+            return
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         entry = {"response": response, "generations": generations, "expires": time.time() + lifetime}
         cache.set(key, {**entry, "capped": capped}, lifetime)
+
+
+def _generations_since(keys, started):
+    """The current generations of keys, for an entry made since `started` (a timestamp); None when
+    a change was committed meanwhile, so the entry may show the state before it."""
+    names = _generation_keys(keys)
+    generations = cache.get_many(list(names))
+    if any(float(generation) >= started for generation in generations.values()):
+        return None
+    missing = {name: "0" for name in names if name not in generations}  # never invalidated
+    if missing:
+        cache.set_many(missing, None)
+        generations.update(missing)
+    return generations
 
 
 def remembered(name, keys, make):
@@ -189,21 +198,17 @@ def remembered(name, keys, make):
     """
     if not kept_here():
         return make()
-    names = _generation_keys({*keys, EVERYTHING})
+    keys = {*keys, EVERYTHING}
     entry = cache.get(f"page-cache:value:{name}")
-    now = time.time()
-    if entry is not None and entry["expires"] > now and cache.get_many(list(names)) == entry["generations"]:
+    current = entry is not None and entry["expires"] > time.time()
+    if current and cache.get_many(list(entry["generations"])) == entry["generations"]:
         return entry["value"]
     started = timezone.now()
     upcoming = next_change(started)
     value = make()
-    generations = cache.get_many(list(names))
-    if any(float(generation) >= started.timestamp() for generation in generations.values()):
-        return value  # a change was committed meanwhile: the value may be the one before it
-    missing = {key: "0" for key in names if key not in generations}
-    if missing:
-        cache.set_many(missing, None)
-        generations.update(missing)
+    generations = _generations_since(keys, started.timestamp())
+    if generations is None:
+        return value
     lifetime = 24 * 60 * 60
     if upcoming is not None:
         lifetime = min(lifetime, (upcoming - started).total_seconds())

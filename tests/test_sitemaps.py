@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils.timezone import localdate
 
+from articles.models import Article
 from articles.sitemaps import ArticleSitemap
 
 from .factories import make_article, make_author, make_category, make_draft, tomorrow
@@ -148,3 +149,13 @@ def test_robots_txt_names_the_host_asked_for(client, settings):
     settings.ALLOWED_HOSTS = ["news.example.jp"]
     response = client.get("/robots.txt", HTTP_HOST="news.example.jp", secure=True)
     assert "Sitemap: https://news.example.jp/sitemap.xml" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "listed"),
+    [({}, True), ({"sitemap": False}, False), ({"sitemap": "no"}, True), ({"robots": ["NoIndex"]}, False)],
+)
+def test_an_articles_sitemap_listing_is_derived_from_its_front_matter_on_save(front_matter, listed):
+    # The column the sitemap's index reads (article_sitemap_idx), never set by hand.
+    article = make_article(front_matter=front_matter)
+    assert Article.objects.get(pk=article.pk).in_sitemap is listed
