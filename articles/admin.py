@@ -81,7 +81,7 @@ class ArticleAdmin(HistoryAdminMixin, search.SearchAdminMixin, MarkdownxModelAdm
     # Nor the total beside a filtered count: one more count of every article.
     show_full_result_count = False
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["categories"]
+    autocomplete_fields = ["categories", "lead_image"]
     inlines = [BylineInline, RedirectInline]
     list_per_page = 50
     actions = [bulk_action(action) for action in workflow.ACTIONS.values()]
@@ -131,7 +131,10 @@ class ArticleAdmin(HistoryAdminMixin, search.SearchAdminMixin, MarkdownxModelAdm
         return [
             (None, {"fields": ["title", "slug", "body", "tags", "categories"]}),
             (_("Publishing"), {"fields": ["state_display", *shown, *times, "language"]}),
-            (_("Summary and sharing"), {"fields": ["excerpt", "description", "image", "summary"]}),
+            (
+                _("Summary and sharing"),
+                {"fields": ["excerpt", "description", "lead_image", "image", "image_alt", "summary"]},
+            ),
             (
                 _("Record"),
                 {

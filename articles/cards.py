@@ -13,10 +13,19 @@ from taggit.models import Tag
 
 from . import links
 from .dates import Moment, moment
+from .images import pictures
 from .models import Article, ArticleAuthor, Author, Category, TaggedArticle
 
 # The columns a card shows; the heavy text (body, its HTML, the front matter) stays in the database.
 CARD_FIELDS = ("title", "slug", "language", "summary", "published_at", "pub_date", "updated_at")
+# Its lead image's, read in the same query (select_related): what pictures.picture() needs.
+LEAD_FIELDS = (
+    "lead_image",
+    *(
+        f"lead_image__{name}"
+        for name in ("file", "alt_text", "caption", "credit", "width", "height", "focal_x", "focal_y")
+    ),
+)
 
 
 class Link(NamedTuple):
@@ -30,6 +39,7 @@ class Link(NamedTuple):
 class Card:
     url: str
     published: Moment | None
+    image: str = ""  # the lead image's <picture>, in the cards' shape
     authors: list[Link] = field(default_factory=list)  # the byline, in its order
     tags: list[Link] = field(default_factory=list)  # by name
     categories: list[Link] = field(default_factory=list)  # by name
@@ -37,7 +47,7 @@ class Card:
 
 def public_cards():
     """The public articles, with the columns a card shows."""
-    return Article.objects.published().only(*CARD_FIELDS)
+    return Article.objects.published().select_related("lead_image").only(*CARD_FIELDS, *LEAD_FIELDS)
 
 
 def card_of(article, authors=(), tags=(), categories=()):
@@ -60,6 +70,9 @@ def load(articles, names=True):
         article.card = Card(article.get_absolute_url(), moment(article.published_at))
     if not names:
         return articles
+    for article in articles:
+        if article.lead_image_id and "lead_image" in article._state.fields_cache:
+            article.card.image = pictures.card_picture(article.lead_image)
     # Bylines by position, then categories and tags by name.
     rows = sorted(_relations(by_pk), key=lambda row: (row[1], row[2], row[3]))
     reverse = links.reverser()

@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from . import revisions, workflow
 from .forms import address_taken_message
-from .models import Article, ArticleRedirect, Category, Revision, TaggedArticle, Transition
+from .images import usage
+from .models import Article, ArticleRedirect, Category, Image, Revision, TaggedArticle, Transition
 
 # Sent after commit with ``change``: a Change. Never sent for a rolled-back transaction.
 article_changed = Signal()
@@ -161,6 +162,7 @@ class _Edit:
             article.keep_old_url(before.url)
         made_by = "" if self.user else self.made_by
         revisions.keep(article, after.content, user=self.user, comment=self.comment, made_by=made_by)
+        usage.record(article)
         from_state = before.state if before else Article.State.DRAFT
         if self.transition is None and from_state != after.state:
             self.transition = Transition.objects.create(
@@ -221,6 +223,12 @@ def save_article(
             article.set_authors(list(authors))
         if relations is not None:
             relations()
+        if article.status == Article.Status.PUBLISHED:
+            # Public or scheduled: the images it shows must already be described (the admin's form
+            # says so first, keeping the typed text; this is the rule for every other caller).
+            problem = usage.alt_problem(article.body, article.lead_image_id)
+            if problem:
+                raise workflow.TransitionRefused(problem)
         if edit.before is None and edit.user is not None and not article.bylines.exists():
             author = getattr(edit.user, "author", None)
             if author is not None:
@@ -255,6 +263,8 @@ def _move(article, name, edit, note, when):
     # Judged on the row as the database now holds it, not on a copy loaded earlier.
     current = Article.objects.get(pk=article.pk)
     problem = workflow.refusal(action, edit.user, current, when=when, note=note, now=edit.now)
+    if not problem and action.target == Article.Status.PUBLISHED:
+        problem = usage.alt_problem(current.body, current.lead_image_id)
     if problem:
         raise workflow.TransitionRefused(problem)
     before = current.state_at(edit.now)
@@ -291,6 +301,12 @@ def restore_revision(article, revision, *, by):
             raise RestoreRefused(address_taken_message(data["slug"], current.published_at))
         for field in revisions.RESTORED_FIELDS:
             setattr(current, field, data.get(field, getattr(current, field)))
+        if current.lead_image_id and not Image.objects.filter(pk=current.lead_image_id).exists():
+            current.lead_image_id = None  # deleted from the library since that revision
+        if current.status == Article.Status.PUBLISHED:
+            problem = usage.alt_problem(current.body, current.lead_image_id)
+            if problem:
+                raise RestoreRefused(problem)
         current.save()
         current.tags.set(data.get("tags", []))
         category_ids = [c["id"] for c in data.get("categories", [])]

@@ -1,54 +1,29 @@
 """The markdownx editor's two endpoints, hardened: article editors only, real images only, never a 500."""
 
-from uuid import uuid4
+import os
 
+from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
-from markdownx.forms import ImageForm
-from markdownx.views import ImageUploadView, MarkdownifyView
-from PIL import Image, UnidentifiedImageError
+from django.views import View
+from markdownx.views import MarkdownifyView
 
+from .images import pictures, uploads
+from .images.models import Image
 from .markdown import check_body, render_markdown
 
-# What Pillow finds in the file decides the extension; the uploaded name is never used.
-IMAGE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
-# Saving decodes the whole image to resize it (MARKDOWNX_IMAGE_MAX_SIZE): 40 megapixels is a large
-# camera's photo and about 160 MB decoded. A few kilobytes of PNG can claim 20000 × 20000.
-MAX_IMAGE_PIXELS = 40_000_000
 
+class EditorUploadForm(forms.Form):
+    # markdownx's JS posts the dropped file under this name.
+    image = forms.FileField()
 
-class SafeImageForm(ImageForm):
-    def clean(self):
-        upload = super().clean()
-        too_large = ValidationError(
-            _("This image is too large: at most %(limit)d megapixels."),
-            code="too_many_pixels",
-            params={"limit": MAX_IMAGE_PIXELS // 10**6},
-        )
-        try:
-            # Image.open reads only the header: the size is known before any pixel is decoded.
-            with Image.open(upload) as image:
-                width, height = image.size
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise too_large
-                image.verify()
-                image_format = image.format
-        except Image.DecompressionBombError as exc:
-            # Pillow's own limit (twice Image.MAX_IMAGE_PIXELS), met inside Image.open.
-            raise too_large from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ValidationError(_("This file is not an image."), code="not_an_image") from exc
-        if image_format not in IMAGE_EXTENSIONS:
-            raise ValidationError(_("Upload a JPEG, PNG, GIF or WebP image."), code="unsupported_format")
-        upload.seek(0)
-        self.extension = IMAGE_EXTENSIONS[image_format]
-        return upload
-
-    def get_unique_file_name(self, file_name):
-        return f"{uuid4().hex}.{self.extension}"
+    def clean_image(self):
+        # The library's own check: same limits, same messages as an upload in the image admin.
+        self.checked_upload = uploads.check_upload(self.cleaned_data["image"])
+        return self.checked_upload.file
 
 
 class ArticleEditorRequired:
@@ -62,14 +37,25 @@ class ArticleEditorRequired:
         return super().dispatch(request, *args, **kwargs)
 
 
-class EditorImageUploadView(ArticleEditorRequired, ImageUploadView):
-    form_class = SafeImageForm
+class EditorImageUploadView(ArticleEditorRequired, View):
+    """A picture dropped in the editor joins the image library; the body gets ``![](image:<pk>)``.
 
-    def form_invalid(self, form):
-        return JsonResponse(form.errors, status=400)
+    markdownx's JS inserts ``image_code`` at the cursor. It reads a refusal's body too (it does not
+    look at the status): the 400 is a form's errors as JSON, as markdownx's own view answers.
+    """
 
-    def form_valid(self, form):
-        return JsonResponse({"image_code": f"![]({form.save(commit=True)})"})
+    def post(self, request, *args, **kwargs):
+        # Checked after ArticleEditorRequired, so strangers still go to the login page first.
+        if not request.user.has_perm("articles.add_image"):
+            raise PermissionDenied
+        form = EditorUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            # Refused before anything is stored: no row, no file.
+            return JsonResponse(form.errors, status=400)
+        checked = form.checked_upload
+        image = Image(title=os.path.splitext(checked.file.name)[0][:255], uploaded_by=request.user)
+        uploads.save_upload(image, checked)
+        return JsonResponse({"image_code": f"![](image:{image.pk})"})
 
 
 class EditorPreviewView(ArticleEditorRequired, MarkdownifyView):
@@ -82,4 +68,6 @@ class EditorPreviewView(ArticleEditorRequired, MarkdownifyView):
             check_body(request.POST["content"])
         except ValidationError as refused:
             return HttpResponseBadRequest(refused.messages[0])
-        return HttpResponse(render_markdown(request.POST["content"]))
+        html = render_markdown(request.POST["content"])
+        # Library images as the page will show them (their renditions are made on first request).
+        return HttpResponse(pictures.expand(html, pictures.library(pictures.referenced(html))))

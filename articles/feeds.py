@@ -18,6 +18,7 @@ from django.views.decorators.http import condition
 from taggit.models import Tag
 
 from . import cards, page_cache
+from .images import pictures
 from .models import Article, Author, Category, site_date
 
 FEED_LENGTH = 20
@@ -49,10 +50,12 @@ def absolute_urls(markup, base):
 class _FullContentMixin:
     """Items carry `content` (the article's HTML) and `authors` (every name in the byline)."""
 
-    def add_item(self, *, content, authors, **kwargs):
+    def add_item(self, *, content, authors, lead=None, **kwargs):
         # The item link is already absolute, on the host the reader asked for.
         content = absolute_urls(xml_text(content), kwargs["link"])
-        super().add_item(content=content, authors=[xml_text(a) for a in authors], **kwargs)
+        if lead is not None:
+            lead = {**lead, "url": urljoin(kwargs["link"], lead["url"])}
+        super().add_item(content=content, authors=[xml_text(a) for a in authors], lead=lead, **kwargs)
 
 
 class FullContentRssFeed(_FullContentMixin, feedgenerator.Rss201rev2Feed):
@@ -63,6 +66,7 @@ class FullContentRssFeed(_FullContentMixin, feedgenerator.Rss201rev2Feed):
             **super().rss_attributes(),
             "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
             "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+            "xmlns:media": "http://search.yahoo.com/mrss/",
         }
 
     def add_item_elements(self, handler, item):
@@ -70,6 +74,13 @@ class FullContentRssFeed(_FullContentMixin, feedgenerator.Rss201rev2Feed):
         for name in item["authors"]:
             handler.addQuickElement("dc:creator", name)
         handler.addQuickElement("content:encoded", item["content"])
+        lead = item["lead"]
+        if lead is not None:
+            # Media RSS: the lead image feed readers show beside the item.
+            attributes = {key: str(lead[key]) for key in ("url", "width", "height")}
+            handler.addQuickElement(
+                "media:content", None, {**attributes, "medium": "image", "type": "image/jpeg"}
+            )
 
 
 class FullContentAtomFeed(_FullContentMixin, feedgenerator.Atom1Feed):
@@ -82,6 +93,11 @@ class FullContentAtomFeed(_FullContentMixin, feedgenerator.Atom1Feed):
             handler.addQuickElement("name", name)
             handler.endElement("author")
         handler.addQuickElement("content", item["content"], {"type": "html"})
+        lead = item["lead"]
+        if lead is not None:
+            handler.addQuickElement(
+                "link", None, {"rel": "enclosure", "type": "image/jpeg", "href": lead["url"]}
+            )
 
 
 class ArticleFeed(Feed):
@@ -95,6 +111,7 @@ class ArticleFeed(Feed):
     title_format = None  # that page's own title (the same message), after the site's name
     # The GUID outlives a changed slug or date, so it is not the URL.
     item_guid_is_permalink = False
+    images = {}  # the library images the items show, per request (see __call__)
 
     def __call__(self, request, *args, **kwargs):
         """The feed, or 304 Not Modified when the reader has this version (without rendering it)."""
@@ -104,10 +121,10 @@ class ArticleFeed(Feed):
             articles = list(self.items(obj))
             # The items' ids and dates fingerprint the feed: an edit, a new article or a
             # withdrawn one changes them.
-            versions = [(a.pk, a.published_at, a.updated_at) for a in articles]
+            versions = [(a.pk, a.published_at, a.updated_at, a.lead_image_id) for a in articles]
             fingerprint = f"{self.__class__.__name__}|{self.title(obj)}|{versions!r}"
             etag = hashlib.md5(fingerprint.encode(), usedforsecurity=False).hexdigest()
-            last_modified = max((max(v[1:]) for v in versions), default=None)
+            last_modified = max((max(v[1:3]) for v in versions), default=None)
 
             @condition(etag_func=lambda r: etag, last_modified_func=lambda r: last_modified)
             def render(request):
@@ -115,6 +132,7 @@ class ArticleFeed(Feed):
                 # A copy bound to this request's articles, so get_feed() does not fetch them again.
                 bound = copy.copy(self)
                 bound.items = articles
+                bound.images = pictures.library(pictures.referenced(*(a.body_html for a in articles)))
                 feed = bound.get_feed(obj, request)
                 return HttpResponse(feed.writeString("utf-8"), content_type=feed.content_type)
 
@@ -148,7 +166,8 @@ class ArticleFeed(Feed):
 
     def items(self, obj):
         # Bylines, tags and categories come with the cards, after the 304 check.
-        return self.articles(obj).only(*cards.CARD_FIELDS, "body_html", "created_at")[:FEED_LENGTH]
+        fields = (*cards.CARD_FIELDS, *cards.LEAD_FIELDS, "body_html", "created_at")
+        return self.articles(obj).select_related("lead_image").only(*fields)[:FEED_LENGTH]
 
     def title(self, obj):
         if self.title_format is None:
@@ -180,7 +199,12 @@ class ArticleFeed(Feed):
         return [term.name for term in (*item.card.categories, *item.card.tags)]
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body_html, "authors": [author.name for author in item.card.authors]}
+        content = pictures.expand_plain(item.body_html, self.images) if self.images else item.body_html
+        lead = None
+        if item.lead_image_id:
+            width, height = pictures.size(item.lead_image, pictures.FEED)
+            lead = {"url": pictures.url(item.lead_image, pictures.FEED), "width": width, "height": height}
+        return {"content": content, "authors": [author.name for author in item.card.authors], "lead": lead}
 
 
 class LatestRssFeed(ArticleFeed):

@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import workflow
+from .images import usage
 from .markdown import check_body
 from .models import Article, Revision, Transition, site_date
 
@@ -64,7 +65,9 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
             "unpublish_at",
             "excerpt",
             "description",
+            "lead_image",
             "image",
+            "image_alt",
             "updated_at",
         ]
 
@@ -87,7 +90,7 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
         check_body(body)  # the renderer's bound on the cost of a save
-        return body
+        return usage.from_pasted_urls(body)
 
     def clean_published_at(self):
         return self._clean_time("published_at")
@@ -108,7 +111,25 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
             self.check_transition(action_name, cleaned)
         else:
             self.check_state_kept(cleaned)
+        self.check_images(cleaned, action_name)
         return cleaned
+
+    def check_images(self, cleaned, action_name):
+        """Every library image the text names exists; a public article's images have alt text."""
+        body = cleaned.get("body")
+        if body is None:
+            return
+        problem = usage.unknown_problem(body)
+        if problem:
+            self.add_error("body", problem)
+            return
+        action = workflow.ACTIONS.get(action_name or "")
+        going_public = action is not None and action.target == Article.Status.PUBLISHED
+        if going_public or self.instance.status == Article.Status.PUBLISHED:
+            lead = cleaned.get("lead_image", self.instance.lead_image)
+            problem = usage.alt_problem(body, lead.pk if lead else None)
+            if problem:
+                self.add_error(None, problem)
 
     def check_version(self, loaded):
         """Refuse a form loaded before someone else's save; the re-shown form keeps the typed text."""

@@ -133,7 +133,8 @@ def sanitize_html(markup):
         attributes=_ATTRIBUTES,
         attribute_filter=_link_to_prefixed_id,
         id_prefix=ID_PREFIX,
-        url_schemes={"http", "https", "mailto", "tel"},
+        # "image:42" names a library image (images/usage.py); pages turn it into a <picture>.
+        url_schemes={"http", "https", "mailto", "tel", "image"},
         # Table alignment is the only inline style Markdown produces.
         filter_style_properties={"text-align"},
         link_rel="noopener noreferrer",

@@ -168,7 +168,7 @@ class Article(models.Model):
         UNPUBLISHED = "unpublished", _("Unpublished")
 
     # Fields whose change is a meaningful edit: it moves updated_at.
-    CONTENT_FIELDS = ("title", "body", "excerpt", "description", "image")
+    CONTENT_FIELDS = ("title", "body", "excerpt", "description", "lead_image_id", "image", "image_alt")
     # Loaded values remembered to notice edits (see content_changed and edited).
     TRACKED_FIELDS = (*CONTENT_FIELDS, "updated_at", "published_at", "unpublish_at")
 
@@ -194,8 +194,27 @@ class Article(models.Model):
         blank=True,
         help_text=_("For search engines and link previews; the excerpt is used when empty."),
     )
+    lead_image = models.ForeignKey(
+        "articles.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_of",
+        verbose_name=_("lead image"),
+        help_text=_("Shown above the article, on its cards and when it is shared."),
+    )
+    # A lead image from outside the library (an address kept from before the library, or an import).
     image = models.CharField(
-        _("image"), max_length=500, blank=True, help_text=_("URL or path of the lead image.")
+        _("external lead image"),
+        max_length=500,
+        blank=True,
+        help_text=_("The address of a lead image outside the library; used when no lead image is chosen."),
+    )
+    image_alt = models.CharField(
+        _("alt text of the external lead image"),
+        max_length=500,
+        blank=True,
+        help_text=_("What the external lead image shows, for readers who cannot see it."),
     )
     authors = models.ManyToManyField(
         Author, through="ArticleAuthor", related_name="articles", verbose_name=_("authors")
@@ -456,5 +475,5 @@ class SearchIndex(models.Model):
 
 
 # The desk's records of each article and the image library live in modules of their own.
-from .images.models import Image, Rendition  # noqa: E402,F401
+from .images.models import Image, ImageUse, Rendition  # noqa: E402,F401
 from .records import Autosave, PreviewLink, Revision, Transition, preview_link_expiry  # noqa: E402,F401

@@ -29,7 +29,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import editing, purge
-from .models import Article, ArticleAuthor, Author, Category, TaggedArticle
+from .models import Article, ArticleAuthor, Author, Category, Image, TaggedArticle
 
 HEADER = "xkey"
 EVERYTHING = "all"  # on every kept page: what a change outside the write path invalidates
@@ -66,7 +66,10 @@ def keyed(*keys):
 
 
 def article_keys(articles):
-    return [f"article-{article.pk}" for article in articles]
+    """The keys of these articles, and of the lead images they show."""
+    keys = [f"article-{article.pk}" for article in articles]
+    keys += [f"image-{article.lead_image_id}" for article in articles if article.lead_image_id]
+    return keys
 
 
 def kept_here():
@@ -254,6 +257,15 @@ def _outside_write_path(*args, **kwargs):
     """A change the write path did not describe (a shell, a renamed tag): every page may show it."""
     if not editing.writing() and not kwargs.get("raw"):
         transaction.on_commit(lambda: invalidate({EVERYTHING}))
+
+
+@receiver(post_save, sender=Image, dispatch_uid="page-cache-image-save")
+@receiver(post_delete, sender=Image, dispatch_uid="page-cache-image-delete")
+def _image_changed(sender, instance, **kwargs):
+    """A library image's alt text, caption, focal point or file: every page showing it changes."""
+    if not kwargs.get("raw"):
+        key = f"image-{instance.pk}"
+        transaction.on_commit(lambda: invalidate({key}))
 
 
 for _model in (Article, ArticleAuthor, Tag, Category, Author):

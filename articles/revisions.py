@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from .models import ArticleAuthor, Author, Category, Revision, TaggedArticle
 
 # Restored as they were; publication times stay with the workflow actions.
-RESTORED_FIELDS = ("title", "slug", "body", "excerpt", "description", "image", "language")
+RESTORED_FIELDS = (
+    "title", "slug", "body", "excerpt", "description", "lead_image_id", "image", "image_alt", "language",
+)  # fmt: skip
 LABELS = {
     "title": _("title"),
     "slug": _("slug"),
     "body": _("body"),
     "excerpt": _("excerpt"),
     "description": _("meta description"),
-    "image": _("image"),
+    "lead_image_id": _("lead image"),
+    "image": _("external lead image"),
+    "image_alt": _("alt text of the external lead image"),
     "language": _("language"),
     "published_at": _("publication time"),
     "unpublish_at": _("withdrawal time"),

@@ -9,6 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from . import links
+from .images import pictures
+from .images.social import CARD_SIZE, card_available, card_digest
 from .text import truncate
 
 DESCRIPTION_LENGTH = 120
@@ -45,6 +48,9 @@ class PageMeta:
     description: str = ""
     type: str = "website"
     image: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
+    image_alt: str = ""
     language: str = field(default_factory=lambda: settings.LANGUAGE_CODE)
     noindex: bool = False
     published_time: str = ""  # an article's, for article:published_time
@@ -94,19 +100,45 @@ def _wants_noindex(article):
 def article_meta(article, *, preview=False):
     """An article page's head (its card loaded); staff previews of unpublished articles are never indexed."""
     url = _canonical(article)
-    image = absolute(article.image)
+    image = sharing_image(article)
     description = describe(article.description or article.summary)
     return PageMeta(
         title=article.title,
         url=url,
         description=description,
         type="article",
-        image=image,
+        **image,
         language=article.language,
         noindex=preview or _wants_noindex(article),
         published_time=_local_iso(article.published_at) or "",
-        json_ld=[news_article(article, url, image, description), breadcrumbs(article)],
+        json_ld=[news_article(article, url, image["image"], description), breadcrumbs(article)],
     )
+
+
+def sharing_image(article):
+    """What a share preview shows: the lead image's 1200x630 crop, an external lead image, or the
+    article's generated card (its title on the site's colours)."""
+    lead = article.lead_image
+    if lead is not None:
+        width, height = pictures.size(lead, pictures.SHARE)
+        return {
+            "image": absolute(pictures.url(lead, pictures.SHARE)),
+            "image_width": width,
+            "image_height": height,
+            "image_alt": lead.alt_text,
+        }
+    # Only a full address: a path of the site it was imported from is not one this site serves.
+    if article.image.startswith(("http://", "https://")):
+        return {"image": article.image, "image_alt": article.image_alt}
+    if article.pk is None or not card_available():
+        return {"image": ""}
+    # Drawn by the first request for it (images/views.py), like a rendition: no page waits on it.
+    return {
+        "image": absolute(links.reverse("articles:share-card", article.pk, card_digest(article.title))),
+        "image_width": CARD_SIZE[0],
+        "image_height": CARD_SIZE[1],
+        "image_alt": article.title,
+    }
 
 
 def _local_iso(moment):

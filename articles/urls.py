@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from . import converters, feeds, views
+from .images.views import rendition_view, share_card_view
 
 app_name = "articles"
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("categories/<uslug:slug>/", views.CategoryArticleListView.as_view(), name="category"),
     path("authors/<uslug:slug>/", views.AuthorArticleListView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("images/<int:pk>/<slug:token>/<str:spec>", rendition_view, name="image"),
+    path("share/<int:pk>/<slug:digest>.png", share_card_view, name="share-card"),
     # Feeds: RSS 2.0 at feed/, Atom at feed/atom/, for the site and for each tag, category, author.
     path("feed/", feeds.LatestRssFeed(), name="feed"),
     path("feed/atom/", feeds.LatestAtomFeed(), name="feed-atom"),

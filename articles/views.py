@@ -18,6 +18,7 @@ from . import cards, links, page_cache, search, seo, workflow
 from .around import articles_around
 from .contents import table_of_contents
 from .dates import dateline
+from .images import pictures
 from .models import Article
 
 
@@ -284,8 +285,10 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Editors see every article, writers their own: the admin's one rule (workflow.py).
         if not self.request.user.is_authenticated:
-            return Article.objects.published()  # a reader: no rule to combine with it
-        return Article.objects.published() | workflow.visible_articles(self.request.user)
+            articles = Article.objects.published()  # a reader: no rule to combine with it
+        else:
+            articles = Article.objects.published() | workflow.visible_articles(self.request.user)
+        return articles.select_related("lead_image")
 
     def get_object(self, queryset=None):
         try:
@@ -301,8 +304,12 @@ class ArticleDetailView(DetailView):
         if not hasattr(article, "card"):  # a revision's preview brings its own byline and terms
             cards.load([article])
         cards.load(around.articles, names=False)  # their links show a title and a date
+        images = pictures.library(pictures.referenced(article.body_html))
         return super().get_context_data(
             preview=preview,
+            body=pictures.expand(article.body_html, images),
+            images=images,
+            lead=pictures.lead(article),
             toc=table_of_contents(article.body_html),
             around=around,
             dateline=dateline(article),
@@ -317,7 +324,8 @@ class ArticleDetailView(DetailView):
             add_never_cache_headers(response)
             return response
         shown = [self.object, *context["around"].articles]
-        return page_cache.mark(response, page_cache.article_keys(shown))
+        images = {f"image-{pk}" for pk in context["images"]}
+        return page_cache.mark(response, {*page_cache.article_keys(shown), *images})
 
 
 class DraftDetailView(ArticleDetailView):
@@ -342,7 +350,9 @@ class SearchView(ListView):
 
     def get_queryset(self):
         # The cards' columns, with the body's HTML for the snippets.
-        return search.Results(cards.public_cards().only(*cards.CARD_FIELDS, "body_html"), self.query)
+        return search.Results(
+            cards.public_cards().only(*cards.CARD_FIELDS, *cards.LEAD_FIELDS, "body_html"), self.query
+        )
 
     def paginate_queryset(self, queryset, page_size):
         # A page number out of range or not a number shows a page, never a 404.

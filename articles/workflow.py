@@ -27,6 +27,7 @@ ROLES = {
         *_perms("articles", "author", ["view"]),  # autocomplete needs view permission
         *_perms("articles", "category", ["view"]),
         *_perms("taggit", "tag", ["view"]),
+        *_perms("articles", "image", ["add", "change", "view"]),  # upload, describe, choose
     ],
     "Editors": [
         *_perms("articles", "article"),
@@ -40,6 +41,7 @@ ROLES = {
         *_perms("articles", "category"),
         *_perms("taggit", "tag"),
         *_perms("articles", "previewlink", ["add", "change", "view"]),
+        *_perms("articles", "image"),
     ],
 }
 

@@ -213,10 +213,8 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # The editor's live preview uses the same renderer as the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render_markdown"
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
-MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
-MARKDOWNX_MEDIA_PATH = "uploads/"
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
+# A file dropped into the editor goes to the image library (articles/editor.py), whose limits
+# are IMAGE_MAX_BYTES and IMAGE_MAX_PIXELS: markdownx's own upload settings are not read.
 
 LOGIN_URL = "admin:login"
 

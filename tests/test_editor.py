@@ -5,8 +5,11 @@ import struct
 import zlib
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+
+from articles.images.models import Image as LibraryImage
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +38,10 @@ def huge_png(width, height):
 
 
 @pytest.fixture
-def staff_client(writer_client):
-    """A writer: staff who may add and change articles (tests/test_editor_permissions.py: others)."""
+def staff_client(writer, writer_client):
+    """A writer who may add images: staff who may add and change articles (tests/test_editor_permissions.py:
+    others). The image permission is granted here, so these tests do not depend on the groups' rights."""
+    writer.user_permissions.add(Permission.objects.get(codename="add_image"))
     return writer_client
 
 
@@ -70,13 +75,16 @@ def test_preview_without_content_is_a_clear_400(staff_client):
 
 
 def test_image_upload_gets_a_safe_name(staff_client, media):
+    # The picture joins the image library: the uploaded name gives the title, never a path.
     upload = SimpleUploadedFile("../../evil name.html", png_bytes(), "image/png")
     response = staff_client.post(UPLOAD, {"image": upload}, **AJAX)
     assert response.status_code == 200
-    code = response.json()["image_code"]
-    assert code.startswith("![](/media/uploads/") and code.endswith(".png)")
+    image = LibraryImage.objects.get()
+    assert response.json()["image_code"] == f"![](image:{image.pk})"
+    assert image.title == "evil name"
     saved = list(media.rglob("*.*"))
-    assert len(saved) == 1 and saved[0].suffix == ".png" and "evil" not in saved[0].name
+    assert len(saved) == 1 and saved[0].suffix == ".png"
+    assert saved[0].parent == media / "images" / "originals"
 
 
 @pytest.mark.parametrize(
@@ -103,12 +111,26 @@ def test_upload_without_a_file_is_a_400(staff_client):
     assert staff_client.post(UPLOAD, {}).status_code == 400
 
 
-@pytest.mark.parametrize(("width", "height"), [(20000, 20000), (8000, 5001)])
-def test_an_image_over_40_megapixels_is_refused_before_it_is_decoded(
-    staff_client, media, english, monkeypatch, width, height
+@pytest.mark.parametrize(
+    ("width", "height", "message"),
+    [
+        # Past Pillow's own bomb limit.
+        (
+            20000,
+            20000,
+            "The file claims a picture larger than any photograph; "
+            "images may have at most 50 million pixels.",
+        ),
+        # Only past the library's 50 megapixels (settings.IMAGE_MAX_PIXELS).
+        (8000, 6251, "The picture is 8000×6251 pixels; images may have at most 50 million."),
+    ],
+)
+def test_an_image_over_the_librarys_pixel_limit_is_refused_before_it_is_decoded(
+    staff_client, media, english, monkeypatch, settings, width, height, message
 ):
-    """20000 × 20000 is past Pillow's own bomb limit; 8000 × 5001 only past the site's 40 megapixels."""
     from PIL import ImageFile
+
+    settings.IMAGE_MAX_PIXELS = 50_000_000  # the default, whatever the environment says
 
     bomb = huge_png(width, height)
     assert len(bomb) < 200_000  # a few kilobytes on the wire, gigabytes once decoded
@@ -120,7 +142,8 @@ def test_an_image_over_40_megapixels_is_refused_before_it_is_decoded(
     upload = SimpleUploadedFile("bomb.png", bomb, "image/png")
     response = staff_client.post(UPLOAD, {"image": upload}, **AJAX)
     assert response.status_code == 400
-    assert response.json() == {"__all__": ["This image is too large: at most 40 megapixels."]}
+    assert response.json() == {"image": [message]}
+    assert not LibraryImage.objects.exists()
     assert not media.exists() or not any(media.rglob("*.*"))
 
 
@@ -131,4 +154,5 @@ def test_an_image_of_40_megapixels_is_accepted(staff_client, media):
     saved = list(media.rglob("*.png"))
     assert len(saved) == 1
     with Image.open(saved[0]) as image:
-        assert max(image.size) == 1600  # resized by MARKDOWNX_IMAGE_MAX_SIZE
+        # The library keeps the original; the sizes readers download are renditions made from it.
+        assert image.size == (8000, 5000)

@@ -5,7 +5,9 @@ import io
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
+from PIL import Image as PILImage
+
+from articles.models import Image
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +18,7 @@ AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 def png():
     buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), "blue").save(buffer, "PNG")
+    PILImage.new("RGB", (4, 4), "blue").save(buffer, "PNG")
     return SimpleUploadedFile("a.png", buffer.getvalue(), "image/png")
 
 
@@ -60,5 +62,8 @@ def test_writers_and_editors_preview_and_upload(request, settings, account):
     assert response.status_code == 200
     assert response.content.decode().strip() == "<p><strong>太字</strong></p>"
     response = client.post(UPLOAD, {"image": png()}, **AJAX)
-    assert response.status_code == 200 and response.json()["image_code"].startswith("![](/media/uploads/")
-    assert len(saved_files(settings)) == 1
+    # Into the library, as the writer's upload, referenced by its number.
+    assert response.status_code == 200
+    image = Image.objects.get()
+    assert response.json()["image_code"] == f"![](image:{image.pk})"
+    assert [path.parent.name for path in saved_files(settings)] == ["originals"]

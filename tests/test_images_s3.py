@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image as PILImage
 
+from articles.images import pictures
 from articles.images.renditions import rendition
 from newsroom.settings import media_storage
 from tests.image_files import encoded, make_image, picture
@@ -93,6 +94,19 @@ def test_upload_render_serve_and_delete_through_s3(bucket, s3_endpoint, django_c
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
     assert keys(bucket) == []
+
+
+@pytest.mark.django_db
+def test_a_pages_picture_address_leads_to_the_rendition_in_the_bucket(bucket, s3_endpoint, client):
+    image = make_image(encoded("JPEG", picture((400, 300))), "harbour.jpg", alt_text="Harbour")
+    response = client.get(pictures.url(image, "w400.webp"))
+    # Object storage serves the bytes: the site's address only leads there, for a year.
+    assert response.status_code == 302
+    assert response["Location"] == image.renditions.get(spec="w400.webp").file.url
+    assert response["Location"].startswith(f"{s3_endpoint}/{BUCKET}/images/renditions/")
+    assert "immutable" in response["Cache-Control"]
+    with urllib.request.urlopen(response["Location"], timeout=5) as served:
+        assert PILImage.open(io.BytesIO(served.read())).size == (400, 300)
 
 
 @pytest.mark.django_db

@@ -55,9 +55,13 @@ def test_groups_carry_exactly_the_permissions_their_work_needs():
         "articles.view_author",
         "articles.view_category",
         "taggit.view_tag",
+        # The image library: upload, describe and choose; deleting is the editors'.
+        "articles.add_image",
+        "articles.change_image",
+        "articles.view_image",
     }
     editors = codenames("Editors")
-    for model in ["article", "articleauthor", "articleredirect", "author", "category"]:
+    for model in ["article", "articleauthor", "articleredirect", "author", "category", "image"]:
         assert {f"articles.{verb}_{model}" for verb in ["add", "change", "delete", "view"]} <= editors
     assert {"taggit.add_tag", "taggit.change_tag", "taggit.delete_tag", "taggit.view_tag"} <= editors
     assert {
@@ -66,7 +70,7 @@ def test_groups_carry_exactly_the_permissions_their_work_needs():
         "articles.publish_article",
         "articles.edit_any_article",
     } <= editors
-    assert len(editors) == 31  # the above plus add/change/view preview links, nothing more
+    assert len(editors) == 35  # the above plus add/change/view preview links, nothing more
 
 
 def test_writer_creates_a_draft_and_cannot_set_status_or_times(writer_client, writer):
@@ -319,5 +323,5 @@ def test_staff_commands_refuse_duplicates_and_weak_passwords(monkeypatch):
 def test_commands_repair_missing_groups():
     Group.objects.all().delete()
     call_command("createeditor", "chief", "--password", PASSWORD, "--no-byline")
-    assert Group.objects.get(name="Writers").permissions.count() == 12
+    assert Group.objects.get(name="Writers").permissions.count() == 15
     assert get_user_model().objects.get(username="chief").has_perm("articles.edit_any_article")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from articles.images.social import card_available, card_digest
 from articles.seo import json_ld_script
 
 from .factories import make_article, make_author, make_category
@@ -44,7 +45,8 @@ def article():
         slug="見出し",
         body="本文です。" * 60,
         published_at=datetime.datetime(2025, 9, 7, 9, 30, tzinfo=TOKYO),
-        image="/media/uploads/lead.jpg",
+        image="https://cdn.example.com/lead.jpg",
+        image_alt="港の朝",
         authors=[make_author("山田太郎")],
         categories=[make_category("経済")],
         tags=["AI人材"],
@@ -62,11 +64,12 @@ def test_an_article_page_has_title_description_canonical_and_open_graph(client, 
     assert meta(page, "property", "og:description") == description
     assert meta(page, "property", "og:type") == "article"
     assert meta(page, "property", "og:url") == url
-    assert meta(page, "property", "og:image") == f"{SITE}/media/uploads/lead.jpg"
+    assert meta(page, "property", "og:image") == "https://cdn.example.com/lead.jpg"
+    assert meta(page, "property", "og:image:alt") == "港の朝"
     assert meta(page, "property", "og:locale") == "ja_JP"
     assert meta(page, "name", "twitter:card") == "summary_large_image"
     assert meta(page, "name", "twitter:title") == "記事の見出し"
-    assert meta(page, "name", "twitter:image") == f"{SITE}/media/uploads/lead.jpg"
+    assert meta(page, "name", "twitter:image") == "https://cdn.example.com/lead.jpg"
     assert meta(page, "name", "robots") is None
 
 
@@ -86,10 +89,27 @@ def test_english_descriptions_are_cut_between_words(client):
     assert meta(page, "property", "og:locale") == "en_US"
 
 
-def test_an_article_without_an_image_has_no_og_image(client):
+needs_font = pytest.mark.skipif(
+    not card_available(), reason="fonts-noto-cjk is not installed: no cards to share"
+)
+
+
+@needs_font
+def test_an_article_without_an_image_shares_its_generated_card(client):
     article = make_article("No image")
     page = head(client.get(article.get_absolute_url()))
-    assert "og:image" not in page and meta(page, "name", "twitter:card") == "summary"
+    assert meta(page, "property", "og:image") == f"{SITE}/share/{article.pk}/{card_digest('No image')}.png"
+    assert meta(page, "property", "og:image:width") == "1200"
+    assert meta(page, "property", "og:image:height") == "630"
+    assert meta(page, "name", "twitter:card") == "summary_large_image"
+
+
+@needs_font
+def test_an_imported_site_path_is_not_shared_as_an_image(client):
+    # The path of the Jekyll site it came from: this site answers 404 for it.
+    article = make_article("Imported", image="/assets/images/posts/x-ogp.png")
+    page = head(client.get(article.get_absolute_url()))
+    assert meta(page, "property", "og:image") == f"{SITE}/share/{article.pk}/{card_digest('Imported')}.png"
 
 
 def test_an_absolute_image_url_is_kept(client):
@@ -129,7 +149,7 @@ def test_news_article_json_ld(client, article):
     ]
     assert news["publisher"]["@type"] == "Organization"
     assert news["publisher"]["name"] == "テスト新聞"
-    assert news["image"] == [f"{SITE}/media/uploads/lead.jpg"]
+    assert news["image"] == ["https://cdn.example.com/lead.jpg"]
     assert news["mainEntityOfPage"]["@id"] == url
     assert trail["@type"] == "BreadcrumbList"
     assert [item["name"] for item in trail["itemListElement"]] == ["テスト新聞", "経済", "記事の見出し"]

@@ -1,30 +1,36 @@
-"""The image library in the editors' admin: upload, browse with thumbnails, search by title and tags."""
+"""The image library in the editors' admin: upload, browse with thumbnails, search by title and
+tags, see and filter by the articles that use an image."""
 
-import logging
 import os
 
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import Prefetch
-from django.utils.html import format_html
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import uploads
-from .models import Image, Rendition
-from .renditions import rendition
+from ..models import Article
+from . import pictures, uploads
+from .models import Image, ImageUse
+from .widgets import FocalPointInput
 
-THUMBNAIL = "w160.webp"
-PREVIEW = "w800.webp"
-logger = logging.getLogger(__name__)
+THUMBNAIL, PREVIEW = pictures.THUMBNAIL, pictures.PREVIEW
 
 
 class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "title", "alt_text", "caption", "credit", "focal_x", "focal_y", "tags"]
-        widgets = {"alt_text": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "alt_text": forms.Textarea(attrs={"rows": 2}),
+            "focal_x": FocalPointInput,
+            "focal_y": FocalPointInput,
+        }
 
     checked_upload = None
 
@@ -50,24 +56,70 @@ class ImageForm(forms.ModelForm):
         return cleaned
 
 
+class UseFilter(admin.SimpleListFilter):
+    """Whether an article shows the image: what may be tidied away, and what must stay."""
+
+    title = _("use")
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("published", _("Used by a published article")),
+            ("any", _("Used by an article")),
+            ("none", _("Not used")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "published":
+            public = Article.objects.published().filter(image_uses__image=OuterRef("pk"))
+            return queryset.filter(Exists(public))
+        if self.value() == "any":
+            return queryset.filter(Exists(ImageUse.objects.filter(image=OuterRef("pk"))))
+        if self.value() == "none":
+            return queryset.exclude(Exists(ImageUse.objects.filter(image=OuterRef("pk"))))
+        return queryset
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
     form = ImageForm
-    list_display = ["thumbnail", "title", "size", "format", "missing_alt", "uploaded_by", "created_at"]
+    list_display = [
+        "thumbnail",
+        "title",
+        "size",
+        "format",
+        "missing_alt",
+        "used_by",
+        "uploaded_by",
+        "created_at",
+    ]
     list_display_links = ["thumbnail", "title"]
     search_fields = ["title", "tags__name"]
-    list_filter = ["format", "created_at"]
-    readonly_fields = ["preview", "size", "format", "file_size", "uploaded_by", "created_at"]
+    list_filter = [UseFilter, "format", "created_at"]
+    readonly_fields = [
+        "preview",
+        "size",
+        "format",
+        "file_size",
+        "uploaded_by",
+        "created_at",
+        "articles_using",
+    ]
     fieldsets = [
         (None, {"fields": ["file", "preview", "title", "alt_text", "caption", "credit", "tags"]}),
         (_("Focal point"), {"fields": ["focal_x", "focal_y"]}),
+        (_("Used by"), {"fields": ["articles_using"]}),
         (_("File"), {"fields": ["size", "format", "file_size", "uploaded_by", "created_at"]}),
     ]
     list_per_page = 50
 
     def get_queryset(self, request):
-        thumbnails = Prefetch("renditions", Rendition.objects.filter(spec=THUMBNAIL), to_attr="thumbnails")
-        return super().get_queryset(request).select_related("uploaded_by").prefetch_related(thumbnails)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("uploaded_by")
+            .annotate(use_count=Count("uses", distinct=True))
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -80,38 +132,54 @@ class ImageAdmin(admin.ModelAdmin):
             if moved_focus:
                 # Crops are made around the focal point: the next request makes them again.
                 obj.renditions.filter(spec__startswith="fill-").delete()
-        # The list shows the thumbnail at once; made here, no list view waits for a whole page of them.
-        transaction.on_commit(lambda: self._rendition_or_none(obj, THUMBNAIL))
 
     @admin.display(description=_("thumbnail"))
     def thumbnail(self, obj):
-        # The list prefetches thumbnails; an image without one yet gets it made now.
-        made = next(iter(getattr(obj, "thumbnails", [])), None) or self._rendition_or_none(obj, THUMBNAIL)
-        return self._img(obj, made)
+        return self._img(obj, pictures.THUMBNAIL)
 
     @admin.display(description=_("preview"))
     def preview(self, obj):
-        return self._img(obj, self._rendition_or_none(obj, PREVIEW)) if obj.pk else "—"
+        return self._img(obj, pictures.PREVIEW) if obj.pk else "—"
 
     @admin.display(description=_("size"))
     def size(self, obj):
         return f"{obj.width}×{obj.height}"
 
-    def _img(self, obj, made):
-        if made is None:
+    @admin.display(description=_("used by"), ordering="use_count")
+    def used_by(self, obj):
+        count = getattr(obj, "use_count", 0)
+        if not count:
             return "—"
-        return format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
-            made.file.url,
-            made.width,
-            made.height,
-            obj.alt_text,
+        return ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
+
+    @admin.display(description=_("articles"))
+    def articles_using(self, obj):
+        uses = (
+            Article.objects.filter(image_uses__image=obj).order_by("-published_at", "-pk") if obj.pk else []
+        )
+        if not uses:
+            return _("Not used by any article.")
+        now = timezone.now()
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("admin:articles_article_change", args=[a.pk]),
+                    a.title,
+                    Article.State(a.state_at(now)).label,
+                )
+                for a in uses
+            ),
         )
 
-    def _rendition_or_none(self, obj, spec):
-        # A missing or unreadable original must not take the whole list down with it.
-        try:
-            return rendition(obj, spec)
-        except OSError:
-            logger.exception("no %s rendition of image %s", spec, obj.pk)
-            return None
+    def _img(self, obj, spec):
+        # The rendition's own address: made by the browser's first request for it, not by this page.
+        width, height = pictures.size(obj, spec)
+        return format_html(
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy">',
+            pictures.url(obj, spec),
+            width,
+            height,
+            obj.alt_text,
+        )

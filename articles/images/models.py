@@ -1,10 +1,14 @@
-"""Images in the library and the renditions made from them."""
+"""Images in the library, the renditions made from them and the articles that use them."""
+
+import os
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -24,6 +28,12 @@ class TaggedImage(TaggedItemBase):
         constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_image")]
 
 
+def original_name(image, filename):
+    # A random part: in a public bucket, nobody finds an unpublished picture by guessing its name.
+    stem, ext = os.path.splitext(filename)
+    return f"images/originals/{stem[:80]}.{secrets.token_hex(6)}{ext}"
+
+
 class Image(models.Model):
     class Format(models.TextChoices):
         # Pillow's names for the formats uploads.py accepts.
@@ -33,7 +43,7 @@ class Image(models.Model):
         AVIF = "AVIF", "AVIF"
         GIF = "GIF", "GIF"
 
-    file = models.FileField(_("file"), upload_to="images/originals/", max_length=255)
+    file = models.FileField(_("file"), upload_to=original_name, max_length=255)
     title = models.CharField(_("title"), max_length=255)
     alt_text = models.CharField(
         _("alt text"),
@@ -73,6 +83,8 @@ class Image(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    # SHA-256 of the stored original: an import that meets the same file again uses this image.
+    checksum = models.CharField(_("checksum"), max_length=64, blank=True, editable=False, db_index=True)
     tags = TaggableManager(through=TaggedImage, blank=True, verbose_name=_("tags"))
 
     class Meta:
@@ -96,6 +108,36 @@ class Image(models.Model):
 
     missing_alt.boolean = True
     missing_alt.short_description = _("alt text missing")
+
+    @property
+    def token(self):
+        """Part of every rendition's address. It changes with the file and the focal point, so a
+        browser or CDN that keeps a crop forever never shows one made around an old point; and it
+        is keyed with the site's secret, so nobody finds the pictures of an unpublished article by
+        counting image numbers."""
+        key = f"{self.pk}:{self.file.name}:{self.focal_x:.4f}:{self.focal_y:.4f}"
+        return salted_hmac("articles.images.token", key).hexdigest()[:16]
+
+
+class ImageUse(models.Model):
+    """An article showing a library image, as its lead image or in its text (usage.record keeps these).
+
+    What the library's "used by" filter reads, and what keeps a used image from being deleted."""
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="image_uses", verbose_name=_("article")
+    )
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="uses", verbose_name=_("image"))
+
+    class Meta:
+        app_label = "articles"
+        verbose_name = _("use of an image")
+        verbose_name_plural = _("uses of images")
+        constraints = [models.UniqueConstraint(fields=["image", "article"], name="unique_image_use")]
+
+    def __str__(self):
+        # Named in the admin's refusal to delete a used image: the article is what the editor needs.
+        return str(self.article)
 
 
 class Rendition(models.Model):

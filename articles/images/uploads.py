@@ -4,6 +4,7 @@ check_upload() refuses what is not a JPEG, PNG, WebP, AVIF or GIF picture within
 limits, and returns what to store: the file as uploaded, or a copy without its location data.
 """
 
+import hashlib
 import io
 import os
 import warnings
@@ -180,6 +181,7 @@ def save_upload(image, checked, **fields):
         image.file = checked.file
         image.width, image.height = checked.width, checked.height
         image.format, image.file_size = checked.format, checked.size
+        image.checksum = checksum(checked.file)
         for field, value in fields.items():
             setattr(image, field, value)
         image.save()
@@ -188,6 +190,16 @@ def save_upload(image, checked, **fields):
             storage = image.file.storage
             transaction.on_commit(lambda: storage.delete(previous))
     return image
+
+
+def checksum(file):
+    """The SHA-256 of a file's bytes, read from the start; the file is left at its start."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 def create_image(upload, **fields):
