@@ -18,13 +18,10 @@ from .models import Article, ArticleAuthor, Author, Category, TaggedArticle
 
 # The columns a card shows; the heavy text (body, its HTML, the front matter) stays in the database.
 CARD_FIELDS = ("title", "slug", "language", "summary", "published_at", "pub_date", "updated_at")
-# Its lead image's, read in the same query (select_related): what pictures.picture() needs.
+# Its lead image's, read in the same query (select_related): what pictures.card_picture() needs.
 LEAD_FIELDS = (
     "lead_image",
-    *(
-        f"lead_image__{name}"
-        for name in ("file", "alt_text", "caption", "credit", "width", "height", "focal_x", "focal_y")
-    ),
+    *(f"lead_image__{name}" for name in ("file", "width", "height", "focal_x", "focal_y")),
 )
 
 
@@ -71,7 +68,7 @@ def load(articles, names=True):
     if not names:
         return articles
     for article in articles:
-        if article.lead_image_id and "lead_image" in article._state.fields_cache:
+        if article.lead_image_id:  # loaded with the card's columns (LEAD_FIELDS)
             article.card.image = pictures.card_picture(article.lead_image)
     # Bylines by position, then categories and tags by name.
     rows = sorted(_relations(by_pk), key=lambda row: (row[1], row[2], row[3]))

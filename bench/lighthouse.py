@@ -47,7 +47,10 @@ from articles.images import pictures, renditions, uploads  # noqa: E402
 from articles.models import Article  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
+FLAGS = " ".join(
+    ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    + ["--disable-component-update", "--disable-sync"]
+)
 AUDITS = ["image-size-responsive", "uses-responsive-images", "modern-image-formats", "unsized-images",
           "image-alt", "offscreen-images", "largest-contentful-paint", "cumulative-layout-shift"]  # fmt: skip
 
@@ -68,6 +71,15 @@ def free_port():
         return probe.getsockname()[1]
 
 
+def audit(lighthouse, url):
+    report = TEMP / "report.json"
+    categories = "--only-categories=performance,accessibility,best-practices,seo"
+    command = [*shlex.split(lighthouse), url, "--output=json", f"--output-path={report}", "--quiet"]
+    command += [categories, f"--chrome-flags={FLAGS}"]
+    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    return json.loads(report.read_text())
+
+
 def main(lighthouse):
     call_command("migrate", verbosity=0)
     from django.contrib.auth import get_user_model
@@ -76,19 +88,42 @@ def main(lighthouse):
     images = []
     for n, alt in enumerate(["夜明けの港に並ぶ漁船", "市場に並ぶ鮮魚", "岸壁で網を直す漁師"]):
         started = time.perf_counter()
-        image = uploads.create_image(SimpleUploadedFile(f"photo{n}.jpg", photograph(n)), title=f"港 {n}", alt_text=alt)
+        image = uploads.create_image(
+            SimpleUploadedFile(f"photo{n}.jpg", photograph(n)), title=f"港 {n}", alt_text=alt
+        )
         images.append((image, time.perf_counter() - started))
     lead, first, second = (image for image, _ in images)
     paragraph = "漁船が港に戻り、朝の市場が動き始める。" * 8
-    body = f"{paragraph}\n\n![](image:{first.pk})\n\n{paragraph}\n\n## 市場\n\n{paragraph}\n\n![](image:{second.pk})\n\n{paragraph}"
+    body = "\n\n".join(
+        [
+            paragraph,
+            f"![](image:{first.pk})",
+            paragraph,
+            "## 市場",
+            paragraph,
+            f"![](image:{second.pk})",
+            paragraph,
+        ]
+    )
     article = save_article(Article(title="港の朝、市場の一日", body=body, lead_image=lead), by=editor)
     apply_action(article, "publish", by=editor)
+    # The same text without its pictures: what the pictures themselves cost.
+    plain_body = body.replace(f"![](image:{first.pk})", "").replace(f"![](image:{second.pk})", "")
+    text_only = save_article(Article(title="港の朝(写真なし)", slug="text-only", body=plain_body), by=editor)
+    apply_action(text_only, "publish", by=editor)
 
     port = free_port()
     env = {**os.environ, "SITE_URL": f"http://127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1"}
     call_command("collectstatic", "--no-input", verbosity=0)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "newsroom.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -107,26 +142,26 @@ def main(lighthouse):
         for image, upload_s in images:
             for spec in ("w800.avif", "w800.webp"):
                 started = time.perf_counter()
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{pictures.url(image, spec)}", timeout=60).read()
+                urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}{pictures.url(image, spec)}", timeout=60
+                ).read()
                 first_render.append((image.title, upload_s, spec, time.perf_counter() - started))
-        report = TEMP / "report.json"
-        command = [*shlex.split(lighthouse), url, "--output=json", f"--output-path={report}", "--quiet",
-                   "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={FLAGS}"]  # fmt: skip
-        subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
-        result = json.loads(report.read_text())
+        result = audit(lighthouse, url)
+        without = audit(lighthouse, f"http://127.0.0.1:{port}{text_only.get_absolute_url()}")
     finally:
         server.terminate()
         server.wait()
 
-    print(f"Lighthouse {result['lighthouseVersion']}, mobile profile, {url}\n")
-    print("| category | score |\n|---|---|")
+    print(f"Lighthouse {result['lighthouseVersion']}, mobile profile (simulated throttling)\n")
+    print("| category | with images | same text, no images |\n|---|---|---|")
     for name, category in result["categories"].items():
-        print(f"| {name} | {round(category['score'] * 100)} |")
+        other = without["categories"][name]["score"]
+        print(f"| {name} | {round(category['score'] * 100)} | {round(other * 100)} |")
     print("\n| audit | score | value |\n|---|---|---|")
-    for name in AUDITS:
-        audit = result["audits"][name]
-        score = "n/a" if audit["score"] is None else round(audit["score"] * 100)
-        print(f"| {name} | {score} | {audit.get('displayValue', '')} |")
+    for name in [*AUDITS, "total-blocking-time"]:
+        found = result["audits"][name]
+        score = "n/a" if found["score"] is None else round(found["score"] * 100)
+        print(f"| {name} | {score} | {found.get('displayValue', '')} |")
     print("\n| image | upload | rendition | first request |\n|---|---|---|---|")
     for title, upload_s, spec, render_s in first_render:
         print(f"| {title} | {upload_s * 1000:.0f} ms | {spec} | {render_s * 1000:.0f} ms |")

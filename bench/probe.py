@@ -29,7 +29,8 @@ DEEP_PAGE = 20
 
 
 def pages():
-    article = Article.objects.published().first()
+    article = Article.objects.published().filter(lead_image=None).first()
+    illustrated = Article.objects.published().exclude(lead_image=None).first()
     public = Q(article__in=Article.objects.published())
     tag = Tag.objects.annotate(n=Count("article", filter=public)).order_by("-n").first()
     if tag.n < 300:
@@ -38,6 +39,7 @@ def pages():
     return [
         ("home", reverse("articles:home")),
         ("article", article.get_absolute_url()),
+        ("article with images", illustrated.get_absolute_url()),
         ("tag page 1", tag_url),
         (f"tag page {DEEP_PAGE}", f"{tag_url}?page={DEEP_PAGE}"),
         ("RSS feed", reverse("articles:feed")),

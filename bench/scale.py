@@ -51,6 +51,11 @@ def public_pages():
     return [
         ("home", reverse("articles:home"), PAGE_MS),
         ("article", article.get_absolute_url(), PAGE_MS),
+        (
+            "article with images",
+            Article.objects.published().exclude(lead_image=None).first().get_absolute_url(),
+            PAGE_MS,
+        ),
         (f"tag page 1 ({tag.n:,} articles)", tag_url, PAGE_MS),
         (f"tag page {deep}", f"{tag_url}?page={deep}", PAGE_MS),
         (f"tag index ({Tag.objects.count():,} tags)", reverse("articles:tags"), PAGE_MS),

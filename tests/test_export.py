@@ -11,9 +11,10 @@ from taggit.models import Tag
 
 from articles.jekyll.exporter import OWNED_KEYS
 from articles.jekyll.importer import import_posts
-from articles.models import Article, ArticleRedirect, Author, Category
+from articles.models import Article, ArticleRedirect, Author, Category, Image
 
 from .factories import make_article, make_author, make_category, make_draft
+from .image_files import encoded, make_image, picture
 
 pytestmark = pytest.mark.django_db
 
@@ -45,9 +46,9 @@ def awkward_articles():
         authors=[bob, ann],
         excerpt="抜粋。",
         description="説明文。",
-        image="/media/a.jpg",
+        image="https://example.com/a.jpg",
         front_matter={
-            "image": {"path": "/media/a.jpg", "caption": "写真"},
+            "image": {"path": "https://example.com/a.jpg", "caption": "写真"},
             "sitemap": False,
             "layout": "post",
         },
@@ -79,6 +80,8 @@ def snapshot():
             a.excerpt,
             a.description,
             a.image,
+            a.image_alt,
+            a.lead_image_id,
             a.body,
             kept(a.front_matter),
         )
@@ -156,7 +159,7 @@ def test_file_names_and_front_matter(tmp_path):
     assert front["date"] == datetime.datetime(2025, 9, 7, 23, 30, 15, 123456, tzinfo=TOKYO)
     assert front["author"] == ["佐藤 美咲", "Ann Writer"]
     assert front["tags"] == ["AI人材", "machine learning"]
-    assert front["image"] == {"path": "/media/a.jpg", "caption": "写真"}
+    assert front["image"] == {"path": "https://example.com/a.jpg", "caption": "写真"}
     assert body == "\n# 見出し\n\n本文です。[^1]\n\n[^1]: 脚注。\n"
     draft, _ = read(tmp_path / "_posts/2026-01-02-dated-draft.md")
     assert draft["published"] is False and draft["author"] == "Ann Writer" and "excerpt" not in draft
@@ -179,3 +182,66 @@ def test_an_existing_config_is_kept(tmp_path):
     make_article()
     export(tmp_path)
     assert (tmp_path / "_config.yml").read_text(encoding="utf-8") == "title: Mine\n"
+
+
+# Library images
+
+
+def library_articles():
+    """Two articles sharing two library images, and one with an external lead image."""
+    lead = make_image(encoded("PNG"), name="lead.png", title="Lead picture", alt_text="What it shows")
+    plain = make_image(encoded("PNG", picture((20, 10))), name="plain.png", title="写真", alt_text="Plain")
+    body = f'![Here](image:{plain.pk} "T")\n\n`![code](image:{plain.pk})`'
+    make_article(
+        "A", slug="a", published_at=datetime.datetime(2024, 1, 2, tzinfo=TOKYO), lead_image=lead, body=body
+    )
+    make_article(
+        "B",
+        slug="b",
+        published_at=datetime.datetime(2024, 1, 3, tzinfo=TOKYO),
+        lead_image=plain,
+        body=f"![](image:{lead.pk})",
+    )
+    make_article("C", slug="c", image="https://example.com/c.png", image_alt="Elsewhere")
+    return lead, plain
+
+
+def test_library_images_are_written_beside_the_posts_once(tmp_path):
+    lead, plain = library_articles()
+    plain.alt_text = ""
+    plain.save()
+    assert "2 library images written" in export(tmp_path)
+    lead_path = f"/assets/images/library/{lead.pk}-lead-picture.png"
+    plain_path = f"/assets/images/library/{plain.pk}-plain.png"  # no ASCII in the title: the file's name
+    written = sorted(f"/{p.relative_to(tmp_path)}" for p in (tmp_path / "assets/images/library").iterdir())
+    assert written == sorted([lead_path, plain_path])
+    with plain.file.open("rb") as original:
+        assert (tmp_path / plain_path.lstrip("/")).read_bytes() == original.read()
+    front, body = read(tmp_path / "_posts/2024-01-02-a.md")
+    assert front["image"] == {"path": lead_path, "alt": "What it shows"}
+    assert body == f'\n![Here]({plain_path} "T")\n\n`![code](image:{plain.pk})`\n'
+    front, body = read(tmp_path / "_posts/2024-01-03-b.md")
+    assert (front["image"], body) == (plain_path, f"\n![]({lead_path})\n")
+    front, _ = read(next(tmp_path.glob("_posts/*-c.md")))
+    assert front["image"] == {"path": "https://example.com/c.png", "alt": "Elsewhere"}
+
+
+def test_export_then_import_reuses_the_library_images(tmp_path):
+    library_articles()
+    before, images = snapshot(), list(Image.objects.values_list("pk", "checksum"))
+    export(tmp_path / "site")
+    wipe()
+    report = import_posts([tmp_path / "site"])
+    assert (report.created, report.warnings) == (3, [])
+    assert snapshot() == before
+    assert list(Image.objects.values_list("pk", "checksum")) == images
+
+
+def test_an_image_whose_original_is_gone_keeps_its_number(tmp_path):
+    image = make_image(encoded("PNG"), name="gone.png", alt_text="Gone")
+    make_article("A", slug="a", body=f"![Gone](image:{image.pk})")
+    image.file.storage.delete(image.file.name)
+    output = export(tmp_path)
+    assert f"warning: image #{image.pk} (gone.png), shown by a: its original cannot be read" in output
+    _, body = read(next(tmp_path.glob("_posts/*-a.md")))
+    assert body == f"\n![Gone](image:{image.pk})\n"

@@ -63,7 +63,7 @@ def test_a_small_original_is_never_offered_wider_than_it_is(client):
     html = page(client, make_article("小", body=f"![](image:{small.pk})"))
     assert "/w1200." not in html and "/w1600." not in html
     assert f"/images/{small.pk}/{small.token}/w400.jpg 400w" in html  # 400, then the original's 500
-    assert f"/images/{small.pk}/{small.token}/w800.jpg 500w" in html
+    assert f"/images/{small.pk}/{small.token}/w560.jpg 500w" in html
 
 
 def test_the_lead_image_comes_first_eager_and_is_shared_at_1200_by_630(client, photo):
@@ -114,7 +114,7 @@ def test_moving_the_focal_point_changes_the_address(photo):
 # --- the alt-text rule -----------------------------------------------------------------------------
 
 
-def test_publishing_with_an_undescribed_image_is_refused_naming_it(editor):
+def test_publishing_with_an_undescribed_image_is_refused_naming_it(editor, english):
     bare = make_image(title="Crowd", alt_text="")
     article = editing.save_article(make_draft("群衆", body=f"![](image:{bare.pk})"), by=editor)
     with pytest.raises(workflow.TransitionRefused) as refused:
@@ -304,3 +304,8 @@ def test_the_live_preview_shows_library_images_as_pictures(editor_client, photo)
 
 def test_usage_reads_references_with_titles_and_alt_text():
     assert usage.references('![a](image:3 "t") ![](image:4) ![b](image:4)') == {3: "a", 4: "b"}
+
+
+def test_usage_reads_raw_html_references_as_imported_galleries_have_them():
+    body = '<figure><img src="image:5" alt="網"><img class="x" src=\'image:6\'></figure>'
+    assert usage.references(body) == {5: "網", 6: ""}

@@ -283,7 +283,7 @@ last_modified_at: 2014-08-28
     article = one()
     assert article.title == "Last title wins"
     assert article.excerpt == ""
-    assert article.image == "/assets/a.jpg"
+    assert article.image == ""  # a path this site does not serve: see test_import_media.py
     assert article.front_matter == {
         "title": "Last title wins",
         "excerpt": None,

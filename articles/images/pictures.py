@@ -18,7 +18,7 @@ from .. import links
 from .models import Image
 from .renditions import AVIF_SUPPORTED, geometry, parse_spec
 
-WIDTHS = (400, 800, 1200, 1600)  # a phone at 1x up to a wide column at 2x
+WIDTHS = (400, 560, 720, 960, 1200, 1600)  # steps of about 1.3: a phone at 1x up to a wide column at 2x
 SOURCES = ("avif", "webp") if AVIF_SUPPORTED else ("webp",)
 # The article column (--measure in site.css, 42rem, with 1rem of margin each side on phones).
 BODY_SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
@@ -104,13 +104,15 @@ def figure(image, *, alt, lazy=True, sizes=BODY_SIZES):
 
 # What markdown.render_markdown leaves for ![alt](image:42): an <img> alone in its paragraph
 # becomes a figure, one within a line of text an inline picture.
-PLACEHOLDER = re.compile(r'(?P<open><p>)?<img src="image:(?P<pk>\d+)"(?P<attrs>[^>]*)>(?(open)</p>)')
+PLACEHOLDER = re.compile(
+    r'(?P<open><p>)?<img(?P<before>[^>]*?) src="image:(?P<pk>\d+)"(?P<attrs>[^>]*)>(?(open)</p>)'
+)
 ALT = re.compile(r'\balt="(?P<alt>[^"]*)"')
 
 
 def _alt(match, image):
     # The text's own alt text describes the picture where it is; else the library's.
-    written = ALT.search(match["attrs"])
+    written = ALT.search(match["before"]) or ALT.search(match["attrs"])
     return html.unescape(written["alt"]) if written and written["alt"].strip() else image.alt_text
 
 

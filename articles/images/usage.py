@@ -15,6 +15,9 @@ from .models import Image, ImageUse, Rendition
 # ![alt](image:42) and ![alt](image:42 "title"); the alt may not hold "]" (Markdown's own rule
 # for a simple image is looser, but an editor writes or pastes these plain).
 REFERENCE = re.compile(r"!\[(?P<alt>[^\]]*)\]\(\s*image:(?P<pk>\d{1,10})(?:\s+\"[^\"]*\")?\s*\)")
+# The same in raw HTML, as imported galleries have it: <img src="image:42" alt="...">.
+HTML_REFERENCE = re.compile(r"""<img\b[^>]*?\ssrc\s*=\s*["']image:(?P<pk>\d{1,10})["'][^>]*>""", re.I)
+HTML_ALT = re.compile(r"""\salt\s*=\s*(?:"(?P<d>[^"]*)"|'(?P<s>[^']*)')""", re.I)
 
 
 def references(body):
@@ -23,6 +26,10 @@ def references(body):
     for match in REFERENCE.finditer(body or ""):
         pk, alt = int(match["pk"]), match["alt"].strip()
         found[pk] = found.get(pk) or alt  # one use with alt text is enough to describe the picture
+    for match in HTML_REFERENCE.finditer(body or ""):
+        alt = HTML_ALT.search(match[0])
+        pk, alt = int(match["pk"]), ((alt["d"] or alt["s"] or "") if alt else "").strip()
+        found[pk] = found.get(pk) or alt
     return found
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import IntegrityError, transaction
 
 from .frontmatter import FrontMatterError
+from .media import Library
 from .plan import Plan
 from .reader import POST_FOLDERS, POST_SUFFIXES, read_post
 from .site import SiteFinder
@@ -56,6 +57,7 @@ def import_posts(
     only_new=False,
     made_by=None,
     follow_links=False,
+    media=None,
     progress=_no_progress,
 ):
     """Import the posts in ``paths`` (files or folders). All-or-nothing unless ``skip_invalid``.
@@ -64,18 +66,22 @@ def import_posts(
     was changed on the site since the last import is a conflict and left alone, unless ``overwrite``;
     ``only_new`` creates missing articles and leaves every existing one alone. ``made_by`` names the
     import in the articles' history (default: "import from PATH"). A file in a folder that is a link
-    to somewhere outside the folders given is refused unless ``follow_links``. Raises ImportFailed
-    (nothing written) when a file cannot be read, or ValueError for an unknown time zone or style.
+    to somewhere outside the folders given is refused unless ``follow_links``. The images posts show
+    are read from ``media`` (a folder), else from each post's site folder (see media.py). Raises
+    ImportFailed (nothing written) when a file cannot be read, or ValueError for an unknown time
+    zone or style, or a ``media`` that is not a folder.
     """
     report = Report(dry_run=dry_run)
     finder = SiteFinder(timezone=timezone, permalink=permalink)
+    library = Library(media)
     files = collect_files(paths, report, follow_links=follow_links)
     report.files = len(files)
     posts = _read_all(files, finder, report, progress)
     if report.failures and not skip_invalid:
         raise ImportFailed(report)
+    report.warnings += library.prepare(posts, progress)
     try:
-        with transaction.atomic():
+        with library.undone_on_failure(), transaction.atomic():
             plan = Plan(
                 sorted(posts, key=lambda post: str(post.path)), overwrite=overwrite, only_new=only_new
             )
@@ -85,6 +91,8 @@ def import_posts(
                 if action != "conflict":
                     setattr(report, action, getattr(report, action) + 1)
             if not dry_run:
+                written = [item for item in plan.items if item.action in {"created", "updated"}]
+                report.warnings += library.bring_in(written)
                 plan.write(progress, made_by=made_by)
     except IntegrityError as exc:
         report.failures.append(f"the database refused the import, nothing was written: {exc}")

@@ -47,8 +47,10 @@ RELATIONS = ("authors", "categories", "tags")
 # is an edit on the site.
 HASHED_FIELDS = (
     "title", "slug", "body", "excerpt", "description", "image", "language",
-    "status", "published_at", "unpublish_at",
+    "status", "published_at", "unpublish_at", "lead_image_id", "image_alt",
 )  # fmt: skip
+# Hashed only when set, so the hashes of imports from before the image library still match.
+HASHED_WHEN_SET = {"lead_image_id", "image_alt"}
 CONFLICT = "edited on the site since the last import; kept the site's version"
 OVERWRITTEN = (
     "edited on the site since the last import; replaced by the file (the site's version is a revision)"
@@ -233,6 +235,8 @@ class Plan:
                 "excerpt": post.excerpt,
                 "description": post.description,
                 "image": post.image,
+                "lead_image_id": post.lead_image_id,
+                "image_alt": post.image_alt,
                 "status": post.status,
                 "published_at": post.published_at,
                 "unpublish_at": post.unpublish_at,
@@ -388,6 +392,8 @@ def values_hash(values, relations):
     data = {}
     for name in HASHED_FIELDS:
         value = values.get(name)
+        if name in HASHED_WHEN_SET and not value:
+            continue
         if isinstance(value, datetime.datetime):
             value = value.astimezone(datetime.UTC).isoformat()
         data[name] = value

@@ -26,7 +26,7 @@ _DATE_PLACEHOLDER = re.compile(r":(?:year|short_year|month|i_month|day|i_day|y_d
 
 @dataclass
 class Post:
-    """What a post file says, mapped to Article fields; ``body`` may hold post_url markers."""
+    """What a post file says, mapped to Article fields; ``body`` may hold post_url and image markers."""
 
     path: Path
     key: str
@@ -47,6 +47,9 @@ class Post:
     old_paths: list
     digest: str = ""  # of the file's text: a later import knows whether the source changed
     warnings: list = field(default_factory=list)
+    # Set by media.Library, which also turns ``image`` and ``body`` paths into library images.
+    lead_image_id: int | str | None = None  # a marker (str) until a new image is saved
+    image_alt: str = ""  # of an external lead image
 
 
 def source_key(path):

@@ -1,20 +1,39 @@
 """A large, realistic data set for the benchmark, written with bulk inserts in seconds."""
 
+import io
 import random
 import time
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from PIL import Image as PILImage
+from PIL import ImageFilter
 from taggit.models import Tag
 
+from articles.images import uploads, usage
 from articles.markdown import render_markdown
 from articles.models import Article, ArticleAuthor, Author, Category, TaggedArticle, site_date
 from articles.text import excerpt_from_html, html_to_text, reading_minutes
 
 BATCH = 500
+
+
+def photograph(seed):
+    """A 1600x1200 JPEG with a photograph's detail (noise, a little blurred), not a flat colour."""
+    noise = PILImage.effect_noise((400, 300), 48 + seed).convert("RGB").resize((1600, 1200))
+    out = io.BytesIO()
+    noise.filter(ImageFilter.GaussianBlur(2)).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def upload(data):
+    return SimpleUploadedFile("bench.jpg", data, content_type="image/jpeg")
+
+
 TEMPLATES_PER_LANGUAGE = 20
 
 JA_WORDS = [
@@ -164,6 +183,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             self.fill(rng, articles, tags, authors)
+            self.illustrate()
         self.stdout.write(
             f"{articles} articles, {tags} tags, {authors} authors in {time.monotonic() - started:.1f}s"
         )
@@ -206,6 +226,25 @@ class Command(BaseCommand):
             ArticleAuthor.objects.bulk_create(bylines)
             Article.categories.through.objects.bulk_create(categorised)
             TaggedArticle.objects.bulk_create(tagged)
+
+    def illustrate(self):
+        """One public article with a lead image and two photographs in its text, as a news page has:
+        the benchmark's "article with images" (bench/probe.py). The other pages stay as the peer's."""
+        newest = list(Article.objects.published().order_by("-published_at")[:2])
+        if not newest:
+            return
+        photos = [
+            uploads.create_image(upload(photograph(n)), title=f"Bench photo {n}", alt_text=f"Photograph {n}")
+            for n in range(3)
+        ]
+        article = newest[-1]  # not the newest: the home page's first card stays as the peer's
+        article.lead_image = photos[0]
+        article.body = (
+            f"{article.body}\n\n![](image:{photos[1].pk})\n\nMore text.\n\n![](image:{photos[2].pk})\n"
+        )
+        article.body_html = render_markdown(article.body)
+        article.save(update_fields=["lead_image", "body", "body_html"])
+        usage.record(article)
 
     def article(self, rng, n, now, template):
         language, body, html, summary, minutes = template

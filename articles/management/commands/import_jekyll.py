@@ -41,6 +41,16 @@ class Command(BaseCommand):
             help="Read posts that are links to files outside the folders given (refused by default).",
         )
         parser.add_argument(
+            "--media",
+            metavar="DIR",
+            help=(
+                "Folder the posts' images are read from (/assets/a.png is DIR/assets/a.png) into the "
+                "image library (default: the site folder holding _posts). Nothing outside it is read, "
+                "nothing is downloaded; a lead image not found there is left out, and the article is "
+                "shared with its generated card."
+            ),
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Import the readable files and report the others, instead of importing nothing.",
@@ -57,6 +67,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 overwrite=options["overwrite"],
                 follow_links=options["follow_links"],
+                media=options["media"],
                 progress=self._progress if verbosity and self._on_terminal() else _plain,
             )
         except ImportFailed as exc:
