@@ -10,10 +10,13 @@ from django.db import connections
 from django.db.models import Case, F, IntegerField, Q, When
 from django.db.models.expressions import RawSQL
 
-from ..models import Article
+from ..models import Article, SearchIndex
 from .tokens import CONFIG, WORD_CHAR, word_pattern
 
 MAX_CANDIDATES = 500
+# (how many of the newest ids to skip, how many to read) for each window of _newest_matches: each
+# window read costs in proportion to its matches, so they double, from a few thousand ids.
+WINDOWS = ((0, 4096), (4096, 4096), (8192, 8192), (16384, 16384), (32768, 32768), (65536, 2**62))
 
 
 @dataclass
@@ -63,12 +66,32 @@ def _tsquery(clauses, operator, weight=""):
     return SearchQuery(_tsquery_text(clauses, operator, weight), search_type="raw", config=CONFIG)
 
 
+def _newest_matches(queryset, every_token):
+    """The newest MAX_CANDIDATES + 1 ids of ``queryset`` holding every token, window by window.
+
+    One query: a UNION ALL of the windows of ids, newest first, under one LIMIT. PostgreSQL runs the
+    branches in turn and stops once the LIMIT is met, so a word in every other article is answered
+    from the newest few thousand ids, and only a rare word reads the older windows (where it has few
+    matches to read).
+    """
+    windows = []
+    for skip, span in WINDOWS:
+        matches = RawSQL(
+            "SELECT article_search_matches_in(to_tsquery(%s::regconfig, %s), "
+            f"(SELECT max(article_id) FROM {SearchIndex._meta.db_table}) - %s, %s)",
+            [CONFIG, every_token, skip, span],
+        )
+        window = queryset.order_by().filter(pk__in=matches).order_by("-pk").values("pk")
+        windows.append(window[: MAX_CANDIDATES + 1])
+    first, *older = windows
+    return first.union(*older, all=True)[: MAX_CANDIDATES + 1]
+
+
 def _find_postgres(queryset, query):
-    # 1. The GIN index alone (see migration 0009) finds the articles holding every token of every
-    # included term; of those the caller may see, the newest written are the candidates.
+    # 1. The GIN index (migration 0014) finds the articles holding every token of every included
+    # term; of those the caller may see, the newest written are the candidates.
     every_token = _tsquery_text(query.included, " & ")
-    matches = RawSQL("SELECT article_search_matches(to_tsquery(%s::regconfig, %s))", [CONFIG, every_token])
-    candidates = queryset.order_by().filter(pk__in=matches).order_by("-pk").values("pk")[: MAX_CANDIDATES + 1]
+    candidates = _newest_matches(queryset, every_token)
 
     # 2. Each candidate ranked in the select list, not filtered in WHERE, so that the planner cannot
     # trade the GIN index for a recheck of every article: -1 when a phrase is not in a row or an
