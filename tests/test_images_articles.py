@@ -70,7 +70,7 @@ def test_the_lead_image_comes_first_eager_and_is_shared_at_1200_by_630(client, p
     article = make_article("港の朝", lead_image=photo)
     html = page(client, article)
     lead = html[html.index('<figure class="image">') : html.index('<div class="article-body">')]
-    assert 'loading="eager"' in lead
+    assert 'loading="eager" fetchpriority="high"' in lead
     share = f"https://news.example.jp/images/{photo.pk}/{photo.token}/fill-1200x630.jpg"
     assert f'<meta property="og:image" content="{share}">' in html.replace("http://testserver", "")
     assert '<meta property="og:image:width" content="1200">' in html

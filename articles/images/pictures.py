@@ -76,8 +76,11 @@ def picture(image, *, alt, sizes=BODY_SIZES, lazy=True, box=None, widths=WIDTHS)
         "", '<source type="image/{}" srcset="{}" sizes="{}">', ((ext, srcset(ext), sizes) for ext in SOURCES)
     )
     middle = min(chosen, key=lambda out: abs(out - 800))  # the fallback src for the oldest browsers
+    # Below the fold: fetched as the reader nears it. Above it (the lead image, usually the
+    # largest paint): fetched at once, ahead of what else the page asks for.
+    loading = 'loading="lazy"' if lazy else 'loading="eager" fetchpriority="high"'
     return format_html(
-        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" loading="{}" '
+        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" {} '
         'decoding="async"></picture>',
         sources,
         url(image, _spec(chosen[middle], box, "jpg")),
@@ -86,8 +89,7 @@ def picture(image, *, alt, sizes=BODY_SIZES, lazy=True, box=None, widths=WIDTHS)
         width,
         height,
         alt,
-        "lazy" if lazy else "eager",
-        # fetchpriority would be the next step for the lead image; Lighthouse is content without it.
+        mark_safe(loading),
     )
 
 
