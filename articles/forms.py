@@ -92,6 +92,16 @@ class ArticleAdminForm(TransitionForm, forms.ModelForm):
         check_body(body)  # the renderer's bound on the cost of a save
         return usage.from_pasted_urls(body)
 
+    def clean_image(self):
+        image = self.cleaned_data.get("image", "").strip()
+        # Only a full address is shown anywhere; a path was some other site's (see seo.sharing_image).
+        if image and "image" in self.changed_data and not image.startswith(("http://", "https://")):
+            raise ValidationError(
+                _("Give the full address (https://…), or choose the lead image from the library."),
+                code="external_image_address",
+            )
+        return image
+
     def clean_published_at(self):
         return self._clean_time("published_at")
 

@@ -186,6 +186,14 @@ def test_a_pasted_address_of_a_library_image_becomes_its_reference(editor_client
     )
 
 
+def test_an_external_lead_image_must_be_a_full_address(editor_client, editor, english):
+    article = editing.save_article(make_draft("外部画像"), by=editor)
+    form = editor_client.get(change_url(article))
+    response = editor_client.post(change_url(article), admin_form_data(form, image="/assets/a.png"))
+    assert response.status_code == 200
+    assert "Give the full address" in response.context["adminform"].form.errors["image"][0]
+
+
 # --- uses ----------------------------------------------------------------------------------------
 
 
