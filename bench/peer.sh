@@ -7,18 +7,22 @@
 #   bench/peer.sh pids      # "pid app" for its gunicorn processes, "pid db" for its PostgreSQL backends
 #   bench/peer.sh stop      # gunicorn, then PostgreSQL
 # Env: BENCH_PEER_SRC (../shared/peer-bench), BENCH_PEER_DIR (${TMPDIR:-/tmp}/newsroom-peer-bench).
-# The copy is kept between runs: setup reloads posts only when their number differs from N.
+# The copy is kept between runs, with a database for each number of posts (wagtail_bench_N, N from
+# setup's argument or BENCH_PEER_ARTICLES, 10000 by default): loading 100,000 takes about an hour,
+# so a run at one scale does not throw away the other's.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 SRC=${BENCH_PEER_SRC:-$ROOT/../shared/peer-bench}
 DIR=${BENCH_PEER_DIR:-${TMPDIR:-/tmp}/newsroom-peer-bench}
 # Its own cluster, beside the copy; the peer's settings read the same PG* variables.
-export PGDATA=$DIR/pgdata PGHOST=127.0.0.1 PGPORT=55432 PGUSER=postgres PGDATABASE=wagtail_bench
+export PGDATA=$DIR/pgdata PGHOST=127.0.0.1 PGPORT=55432 PGUSER=postgres PGDATABASE
 PSQL=(psql -h 127.0.0.1 -p 55432 -U postgres)
 PY=$DIR/peer_wagtail/.venv/bin/python
 DEEP_PAGE=20
+[ "${1:-}" = setup ] && BENCH_PEER_ARTICLES=${2:?setup N}
+PGDATABASE=wagtail_bench_${BENCH_PEER_ARTICLES:-10000}
 
-posts() { "${PSQL[@]}" -d wagtail_bench -Atc "select count(*) from blog_blogpage" 2>/dev/null || echo 0; }
+posts() { "${PSQL[@]}" -d "$PGDATABASE" -Atc "select count(*) from blog_blogpage" 2>/dev/null || echo 0; }
 
 case "${1:-}" in
 setup)
@@ -31,20 +35,20 @@ setup)
     fi
     cd "$DIR"
     [ -f out/setup.done ] || { ./setup.sh; mkdir -p out; touch out/setup.done; }
-    ./pg.sh start >/dev/null
+    DBNAME=$PGDATABASE PGDATABASE=postgres ./pg.sh start >/dev/null
     have=$(posts)
     if [ "$have" != "$want" ]; then
         echo "peer: $have posts, $want wanted: reloading (about 13 minutes for 10,000)"
         ./serve_wagtail.sh stop >/dev/null
-        "${PSQL[@]}" -d postgres -qc "drop database if exists wagtail_bench with (force)"
-        "${PSQL[@]}" -d postgres -qc "create database wagtail_bench"
+        "${PSQL[@]}" -d postgres -qc "drop database if exists $PGDATABASE with (force)"
+        "${PSQL[@]}" -d postgres -qc "create database $PGDATABASE"
         (cd peer_wagtail && "$PY" manage.py migrate -v0 && "$PY" manage.py load_posts --count "$want")
     fi
     ;;
 start)
     cd "$DIR"
-    ./pg.sh start >/dev/null
-    "${PSQL[@]}" -d wagtail_bench -qc "VACUUM ANALYZE"
+    DBNAME=$PGDATABASE PGDATABASE=postgres ./pg.sh start >/dev/null
+    "${PSQL[@]}" -d "$PGDATABASE" -qc "VACUUM ANALYZE"
     ./serve_wagtail.sh restart >/dev/null
     ;;
 paths)
@@ -65,8 +69,8 @@ pids)
         echo "$master app"
         ps -o pid= --ppid "$master" | awk '{print $1, "app"}' || true
     fi
-    "${PSQL[@]}" -d wagtail_bench -Atc \
-        "select pid || ' db' from pg_stat_activity where datname = 'wagtail_bench' and pid <> pg_backend_pid()" </dev/null || true
+    "${PSQL[@]}" -d "$PGDATABASE" -Atc \
+        "select pid || ' db' from pg_stat_activity where datname = '$PGDATABASE' and pid <> pg_backend_pid()" </dev/null || true
     ;;
 stop)
     [ -d "$DIR" ] || exit 0

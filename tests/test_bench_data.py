@@ -35,6 +35,14 @@ def test_generates_articles_with_bylines_tags_and_a_category():
     assert Article.objects.filter(tags__slug="python").count() > 50
 
 
+def test_illustrates_one_article_beyond_the_home_page_and_the_feed():
+    call_command("bench_data", articles=300, tags=40, authors=5, verbosity=0)
+    newest = Article.objects.published().order_by("-published_at")
+    illustrated = Article.objects.exclude(lead_image=None)
+    assert illustrated.count() == 1
+    assert illustrated.get() not in newest[:20]
+
+
 def test_refuses_a_database_that_has_articles():
     make_article()
     with pytest.raises(CommandError, match="already has articles"):

@@ -120,7 +120,9 @@ def _alt(match, image):
 
 def referenced(*htmls):
     """The ids of the library images these HTML texts show."""
-    return {int(match["pk"]) for text in htmls for match in PLACEHOLDER.finditer(text or "")}
+    # Most texts show none: the substring test is a hundred times cheaper than the pattern.
+    found = (text for text in htmls if text and 'src="image:' in text)
+    return {int(match["pk"]) for text in found for match in PLACEHOLDER.finditer(text)}
 
 
 def library(ids):

@@ -1,6 +1,7 @@
 """Showing a match: the terms marked in a title, and the snippet a result shows."""
 
 import re
+import unicodedata
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -24,22 +25,24 @@ def _text_pattern(clause):
 
 
 def _spans(text, pattern):
-    """Where ``pattern`` matches ``text`` once normalised, as (start, end) indexes in ``text``."""
+    """Where ``pattern`` matches ``text`` once normalised, as (start, end) indexes in ``text``, in
+    order; a generator, so that a snippet reads no further than it shows."""
     lowered = text.lower()
     if len(lowered) == len(text):  # the usual case: no folding needed, or none that moves letters
-        spans = [m.span() for m in pattern.finditer(lowered) if m.end() > m.start()]
-        if spans:
-            return spans
+        found = False
+        for match in pattern.finditer(lowered):
+            if match.end() > match.start():
+                found = True
+                yield match.span()
+        if found or unicodedata.is_normalized("NFKC", text):
+            return  # folding would change nothing that lower() did not
     # NFKC may change lengths (… becomes ...): fold letter by letter and keep where each came from.
     table = {char: normalize(char) for char in set(text)}
     pieces = [table[char] for char in text]
     positions = [index for index, piece in enumerate(pieces) for _ in piece]
-    folded = "".join(pieces)
-    return [
-        (positions[m.start()], positions[m.end() - 1] + 1)
-        for m in pattern.finditer(folded)
-        if m.end() > m.start()
-    ]
+    for match in pattern.finditer("".join(pieces)):
+        if match.end() > match.start():
+            yield positions[match.start()], positions[match.end() - 1] + 1
 
 
 def highlight(text, query, *, length=SNIPPET_LENGTH):
@@ -48,7 +51,11 @@ def highlight(text, query, *, length=SNIPPET_LENGTH):
     if not query or not text:
         return None
     pattern = re.compile("|".join(f"(?:{_text_pattern(clause)})" for clause in query.included))
-    spans = _spans(text, pattern)
+    spans = []
+    for span in _spans(text, pattern):
+        if length is not None and spans and span[0] >= spans[0][0] + length:
+            break  # past any snippet that starts before the first match
+        spans.append(span)
     if not spans:
         return None
     start = 0 if length is None else max(0, spans[0][0] - SNIPPET_BEFORE)
