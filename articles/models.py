@@ -352,8 +352,10 @@ class Article(models.Model):
         return loaded is None or field not in loaded or getattr(self, field) != loaded[field]
 
     @staticmethod
-    def url_for(pub_date, slug):
-        return links.reverse("articles:detail", pub_date.year, pub_date.month, pub_date.day, slug)
+    def url_for(pub_date, slug, reverse=links.reverse):
+        """The path of the article published on ``pub_date`` as ``slug``; ``reverse`` may be a
+        links.reverser() for many at once."""
+        return reverse("articles:detail", pub_date.year, pub_date.month, pub_date.day, slug)
 
     def address_taken(self, slug, published_at):
         """True when another article of the same publication date already has this slug."""

@@ -1,5 +1,8 @@
 """The sitemap: thin django.contrib.sitemaps sections over published(), listed by a sitemap index."""
 
+import zoneinfo
+
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
@@ -36,10 +39,11 @@ class KeptSitemap(Sitemap):
         return [mark_safe("\n".join(elements))] if urls else []
 
 
-def url_element(location, lastmod=None, changefreq=None):
+def url_element(location, lastmod=None, changefreq=None, zone=None):
     parts = [f"<url><loc>{escape(location)}</loc>"]
     if lastmod is not None:
-        parts.append(f"<lastmod>{site_date(lastmod).isoformat()}</lastmod>")
+        day = site_date(lastmod) if zone is None else lastmod.astimezone(zone).date()
+        parts.append(f"<lastmod>{day.isoformat()}</lastmod>")
     if changefreq:
         parts.append(f"<changefreq>{changefreq}</changefreq>")
     parts.append("</url>")
@@ -88,8 +92,10 @@ class ArticleSitemap(KeptSitemap):
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         rows = self.paginator.page(page).object_list.values_list("pub_date", "slug", "updated_at")
         urls, self.latest_lastmod = [], None
+        # Thousands of URLs: the URL map and the time zone looked up once, not for each.
+        reverse, zone = links.reverser(), zoneinfo.ZoneInfo(settings.TIME_ZONE)
         for day, slug, updated in rows:
-            urls.append(url_element(base + Article.url_for(day, slug), updated))
+            urls.append(url_element(base + Article.url_for(day, slug, reverse), updated, zone=zone))
             self.latest_lastmod = max(updated, self.latest_lastmod or updated)
         return [mark_safe("\n".join(urls))] if urls else []
 
