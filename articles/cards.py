@@ -5,7 +5,8 @@ One loader for all of them: `load(articles)` gives each article a `card`, with t
 and categories of all the articles read in one query.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
+from functools import cached_property
 from typing import NamedTuple
 
 from django.db import connection
@@ -14,6 +15,7 @@ from taggit.models import Tag
 from . import links
 from .dates import Moment, moment
 from .images import pictures
+from .images.models import Image
 from .models import Article, ArticleAuthor, Author, Category, TaggedArticle
 
 # The columns a card shows; the heavy text (body, its HTML, the front matter) stays in the database.
@@ -36,10 +38,16 @@ class Link(NamedTuple):
 class Card:
     url: str
     published: Moment | None
-    image: str = ""  # the lead image's <picture>, in the cards' shape
+    _: KW_ONLY
     authors: list[Link] = field(default_factory=list)  # the byline, in its order
     tags: list[Link] = field(default_factory=list)  # by name
     categories: list[Link] = field(default_factory=list)  # by name
+    lead_image: Image | None = None
+
+    @cached_property
+    def image(self):
+        """The lead image's <picture> in the cards' shape; made only where a list shows it."""
+        return pictures.card_picture(self.lead_image) if self.lead_image else ""
 
 
 def public_cards():
@@ -52,9 +60,10 @@ def card_of(article, authors=(), tags=(), categories=()):
     return Card(
         article.get_absolute_url(),
         moment(article.published_at),
-        [Link(author.name, author.get_absolute_url()) for author in authors],
-        [Link(tag.name, links.reverse("articles:tag", tag.slug)) for tag in tags],
-        [Link(category.name, category.get_absolute_url()) for category in categories],
+        authors=[Link(author.name, author.get_absolute_url()) for author in authors],
+        tags=[Link(tag.name, links.reverse("articles:tag", tag.slug)) for tag in tags],
+        categories=[Link(category.name, category.get_absolute_url()) for category in categories],
+        lead_image=article.lead_image,
     )
 
 
@@ -64,12 +73,11 @@ def load(articles, names=True):
     articles = list(articles)
     by_pk = {article.pk: article for article in articles}
     for article in articles:
-        article.card = Card(article.get_absolute_url(), moment(article.published_at))
+        # The lead image comes with the card's columns (LEAD_FIELDS); links without names show none.
+        lead_image = article.lead_image if names and article.lead_image_id else None
+        article.card = Card(article.get_absolute_url(), moment(article.published_at), lead_image=lead_image)
     if not names:
         return articles
-    for article in articles:
-        if article.lead_image_id:  # loaded with the card's columns (LEAD_FIELDS)
-            article.card.image = pictures.card_picture(article.lead_image)
     # Bylines by position, then categories and tags by name.
     rows = sorted(_relations(by_pk), key=lambda row: (row[1], row[2], row[3]))
     reverse = links.reverser()

@@ -60,7 +60,9 @@ def test_any_revision_can_be_previewed(client, draft):
     # Revision 1 keeps the draft as it was made (outside the admin); 2 is the first save.
     response = client.get(reverse("preview:revision", args=[draft.pk, 2]))
     html = response.content.decode()
-    assert "第一版" in html and "経済" in html and "政治" not in html and "第二版" not in html
+    assert "第一版" in html and "政治" not in html and "第二版" not in html
+    assert 'rel="tag">経済</a>' in html  # the revision's tags as tags, not in the byline's place
+    assert 'rel="author">' not in html  # the draft has no byline
     assert_private(response)
     assert client.get(reverse("preview:revision", args=[draft.pk, 9])).status_code == 404
 
