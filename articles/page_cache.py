@@ -163,15 +163,17 @@ class PageCacheMiddleware:
         lifetime, capped = seconds(), False
         if upcoming is not None and (upcoming - started).total_seconds() < lifetime:
             lifetime, capped = max(0, int((upcoming - started).total_seconds())), True
+        generations = _generations_since(response[HEADER].split(), started.timestamp()) if kept_here() else {}
+        if generations is None:
+            # A change committed while this page was made: it may show the state before it, and its
+            # purge may already have reached Varnish, so no cache keeps it.
+            lifetime, capped = 0, True
         _headers(response, lifetime, capped)
         if lifetime > 0 and kept_here():
-            self._keep(key, response, lifetime, capped, started.timestamp())
+            self._keep(key, response, generations, lifetime, capped)
         return response
 
-    def _keep(self, key, response, lifetime, capped, started):
-        generations = _generations_since(response[HEADER].split(), started)
-        if generations is None:
-            return
+    def _keep(self, key, response, generations, lifetime, capped):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         entry = {"response": response, "generations": generations, "expires": time.time() + lifetime}

@@ -6,7 +6,8 @@
 #                           (tag page 20: its home's /?page=20 when the busiest tag has no page 20)
 #   bench/peer.sh pids      # "pid app" for its gunicorn processes, "pid db" for its PostgreSQL backends
 #   bench/peer.sh stop      # gunicorn, then PostgreSQL
-# Env: BENCH_PEER_SRC (../shared/peer-bench), BENCH_PEER_DIR (${TMPDIR:-/tmp}/newsroom-peer-bench).
+# Env: BENCH_PEER_SRC (../shared/peer-bench), BENCH_PEER_DIR (${TMPDIR:-/tmp}/newsroom-peer-bench),
+#      BENCH_PEER_KEEP_DB=1: stop leaves its PostgreSQL running (another scale is loading into it).
 # The copy is kept between runs, with a database for each number of posts (wagtail_bench_N, N from
 # setup's argument or BENCH_PEER_ARTICLES, 10000 by default): loading 100,000 takes about an hour,
 # so a run at one scale does not throw away the other's. Its search index is not built: no measured
@@ -77,7 +78,7 @@ stop)
     [ -d "$DIR" ] || exit 0
     cd "$DIR"
     ./serve_wagtail.sh stop >/dev/null || true
-    ./pg.sh stop >/dev/null || true
+    [ "${BENCH_PEER_KEEP_DB:-0}" = 1 ] || ./pg.sh stop >/dev/null || true
     ;;
 *)
     echo "usage: $0 setup N | start | paths | pids | stop" >&2
