@@ -199,7 +199,7 @@ class ArticleFeed(Feed):
         return [term.name for term in (*item.card.categories, *item.card.tags)]
 
     def item_extra_kwargs(self, item):
-        content = pictures.expand_plain(item.body_html, self.images) if self.images else item.body_html
+        content = pictures.expand_plain(item.body_html, self.images)
         lead = None
         if item.lead_image_id:
             width, height = pictures.size(item.lead_image, pictures.FEED)
