@@ -19,9 +19,10 @@ from .markdown import render_markdown
 from .text import excerpt_from_html, html_to_text, is_cjk, reading_minutes
 
 
-def site_date(moment):
-    """The calendar date of a moment in the site's time zone: the date in an article's URL."""
-    return moment.astimezone(zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
+def site_date(moment, zone=None):
+    """The calendar date of a moment in the site's time zone (``zone``, when the caller has looked
+    it up for many): the date in an article's URL."""
+    return moment.astimezone(zone or zoneinfo.ZoneInfo(settings.TIME_ZONE)).date()
 
 
 def listed_in_sitemap(front_matter):

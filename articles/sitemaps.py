@@ -42,8 +42,7 @@ class KeptSitemap(Sitemap):
 def url_element(location, lastmod=None, changefreq=None, zone=None):
     parts = [f"<url><loc>{escape(location)}</loc>"]
     if lastmod is not None:
-        day = site_date(lastmod) if zone is None else lastmod.astimezone(zone).date()
-        parts.append(f"<lastmod>{day.isoformat()}</lastmod>")
+        parts.append(f"<lastmod>{site_date(lastmod, zone).isoformat()}</lastmod>")
     if changefreq:
         parts.append(f"<changefreq>{changefreq}</changefreq>")
     parts.append("</url>")
