@@ -63,7 +63,6 @@ def card_of(article, authors=(), tags=(), categories=()):
         authors=[Link(author.name, author.get_absolute_url()) for author in authors],
         tags=[Link(tag.name, links.reverse("articles:tag", tag.slug)) for tag in tags],
         categories=[Link(category.name, category.get_absolute_url()) for category in categories],
-        lead_image=article.lead_image,
     )
 
 
