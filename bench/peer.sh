@@ -36,7 +36,8 @@ setup)
         chmod -R u+w "$DIR"
     fi
     cd "$DIR"
-    [ -f out/setup.done ] || { ./setup.sh; mkdir -p out; touch out/setup.done; }
+    # setup.sh migrates the database PGDATABASE names: its pg.sh must create that one (DBNAME).
+    [ -f out/setup.done ] || { DBNAME=$PGDATABASE ./setup.sh; mkdir -p out; touch out/setup.done; }
     DBNAME=$PGDATABASE PGDATABASE=postgres ./pg.sh start >/dev/null
     have=$(posts)
     if [ "$have" != "$want" ]; then

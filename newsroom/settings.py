@@ -104,6 +104,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    os.environ.get("DATABASE_SERVER_SIDE_BINDING", "1") != "0"
+):
+    # Parameters sent apart from the SQL, and a query run five times on a connection prepared
+    # (psycopg's default threshold): Python no longer quotes values into the text, and PostgreSQL
+    # stops planning each page's queries afresh, most of its time per page (bench/README.md).
+    # Off behind a pooler in transaction mode (PgBouncer before 1.21): it cannot keep them.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The indexes' INCLUDE columns serve PostgreSQL; SQLite builds the same indexes without them.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]

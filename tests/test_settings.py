@@ -33,6 +33,7 @@ def load(**env):
             "ALLOWED_HOSTS",
             "MEDIA_ROOT",
             "STATIC_ROOT",
+            "DATABASE_SERVER_SIDE_BINDING",
         }
     }
     clean.update(env, DJANGO_SETTINGS_MODULE="newsroom.settings")
@@ -84,6 +85,8 @@ def test_production_values_from_environment():
         "news",
     )
     assert conf["db"]["CONN_HEALTH_CHECKS"] is True
+    # Parameters bound by the server and repeated queries prepared: no re-planning per page.
+    assert conf["db"]["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
     assert conf["cache"]["BACKEND"] == "django_redis.cache.RedisCache"
     assert conf["cache"]["LOCATION"] == "redis://127.0.0.1:6379/2"
     assert conf["cache"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True  # an outage is a miss, not a 500
@@ -95,6 +98,14 @@ def test_production_values_from_environment():
         "/srv/media",
         "/srv/static",
     )
+
+
+def test_server_side_binding_can_be_turned_off_for_a_transaction_pooler():
+    result = load(
+        SECRET_KEY="k", DATABASE_URL="postgres://u@db.example/news", DATABASE_SERVER_SIDE_BINDING="0"
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["db"]["OPTIONS"] == {}
 
 
 def test_redis_cache_really_works_when_configured():
