@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import cards
 from articles.models import Article
 
 from .factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
@@ -450,6 +451,23 @@ def test_every_public_page_makes_a_fixed_number_of_queries(
         with django_assert_num_queries(queries):
             response = client.get(path)
         assert response.status_code == (404 if path == "/no-such-page/" else 200), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_cards_query_is_prepared_whichever_articles_a_page_shows():
+    """Its text depends only on how many cards a page shows, so PostgreSQL plans it once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (settings: server-side binding)")
+    articles = [make_article(tags=["python"]) for _ in range(12)]
+    connection.close()  # a new session, with nothing prepared yet
+    for pair in zip(articles[::2], articles[1::2], strict=True):  # six different pairs, once each
+        cards.load(pair)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%articles_articleauthor%"],
+        )
+        assert cursor.fetchone()[0] == 1
 
 
 def test_an_article_page_reads_its_kept_related_ranking_in_three_queries(client, django_assert_num_queries):
