@@ -98,20 +98,23 @@ def _relations(article_ids):
     if not article_ids:
         return []
     # Placeholders, not the ids themselves: the query's text then depends only on how many articles
-    # a page shows, so the database prepares it once (settings: server-side binding).
+    # a page shows, so the database prepares it once (settings: server-side binding). Each id is
+    # sent once, in `shown`: psycopg keeps its parsing of a query of up to 50 parameters.
     ids = list(article_ids)
-    places = ", ".join(["%s"] * len(ids))
+    shown = ", ".join(["(%s)"] * len(ids))
     byline, author = ArticleAuthor._meta.db_table, Author._meta.db_table
     categorised, category = Article.categories.through._meta.db_table, Category._meta.db_table
     tagged, tag = TaggedArticle._meta.db_table, Tag._meta.db_table
     sql = (
+        f"WITH shown (id) AS (VALUES {shown}) "
         f"SELECT link.article_id, 'a', link.position, author.name, author.slug FROM {byline} link "
-        f"JOIN {author} author ON author.id = link.author_id WHERE link.article_id IN ({places}) "
+        f"JOIN {author} author ON author.id = link.author_id WHERE link.article_id IN (SELECT id FROM shown) "
         f"UNION ALL SELECT link.article_id, 'c', 0, category.name, category.slug FROM {categorised} link "
-        f"JOIN {category} category ON category.id = link.category_id WHERE link.article_id IN ({places}) "
+        f"JOIN {category} category ON category.id = link.category_id "
+        f"WHERE link.article_id IN (SELECT id FROM shown) "
         f"UNION ALL SELECT link.content_object_id, 't', 0, tag.name, tag.slug FROM {tagged} link "
-        f"JOIN {tag} tag ON tag.id = link.tag_id WHERE link.content_object_id IN ({places})"
+        f"JOIN {tag} tag ON tag.id = link.tag_id WHERE link.content_object_id IN (SELECT id FROM shown)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, ids * 3)
+        cursor.execute(sql, ids)
         return cursor.fetchall()

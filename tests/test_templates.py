@@ -244,3 +244,19 @@ def test_text_colours_meet_wcag_aa_contrast():
     assert contrast("#ffffff", colours["link"]) >= 4.5  # the search button
     assert contrast(colours["focus"], "#ffffff") >= 3  # focus ring: a non-text contrast
     assert contrast("#1a1a1a", "#fff4ce") >= 4.5  # the draft banner
+
+
+def test_bylines_and_tags_are_linked_escaped_and_separated_in_the_articles_language(client):
+    first, second = make_author("<b>Ann</b>"), make_author("Bob & Co")
+    article = make_article("記事", language="ja", tags=["<i>x</i>"], authors=[first, second], body="本文")
+    byline = (
+        f'<span class="byline"><a href="{first.get_absolute_url()}" rel="author">&lt;b&gt;Ann&lt;/b&gt;</a>、'
+        f'<a href="{second.get_absolute_url()}" rel="author">Bob &amp; Co</a></span>'
+    )
+    tags = '<ul class="tags" aria-label="タグ"><li><a href="/tags/ixi/" rel="tag">&lt;i&gt;x&lt;/i&gt;</a></li></ul>'
+    for path in ("/", article.get_absolute_url(), first.get_absolute_url()):
+        page = client.get(path).content.decode()
+        assert byline in page, path
+        assert tags in page, path
+    make_article("English", language="en", authors=[first, second])
+    assert "&lt;/b&gt;</a>, <a" in client.get("/").content.decode()
