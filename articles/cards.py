@@ -6,6 +6,7 @@ and categories of all the articles read in one query.
 """
 
 from dataclasses import KW_ONLY, dataclass, field
+from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
 
@@ -13,7 +14,7 @@ from django.db import connection
 from taggit.models import Tag
 
 from . import links
-from .dates import Moment, moment
+from .dates import moment
 from .images import pictures
 from .images.models import Image
 from .models import Article, ArticleAuthor, Author, Category, TaggedArticle
@@ -37,12 +38,17 @@ class Link(NamedTuple):
 @dataclass
 class Card:
     url: str
-    published: Moment | None
+    published_at: datetime | None
     _: KW_ONLY
     authors: list[Link] = field(default_factory=list)  # the byline, in its order
     tags: list[Link] = field(default_factory=list)  # by name
     categories: list[Link] = field(default_factory=list)  # by name
     lead_image: Image | None = None
+
+    @cached_property
+    def published(self):
+        """The date as the page prints it; made only where the page shows it (a feed does not)."""
+        return moment(self.published_at)
 
     @cached_property
     def image(self):
@@ -59,7 +65,7 @@ def card_of(article, authors=(), tags=(), categories=()):
     """An article's card from its byline (Authors, in order), tags and categories."""
     return Card(
         article.get_absolute_url(),
-        moment(article.published_at),
+        article.published_at,
         authors=[Link(author.name, author.get_absolute_url()) for author in authors],
         tags=[Link(tag.name, links.reverse("articles:tag", tag.slug)) for tag in tags],
         categories=[Link(category.name, category.get_absolute_url()) for category in categories],
@@ -74,7 +80,7 @@ def load(articles, names=True):
     for article in articles:
         # The lead image comes with the card's columns (LEAD_FIELDS); links without names show none.
         lead_image = article.lead_image if names and article.lead_image_id else None
-        article.card = Card(article.get_absolute_url(), moment(article.published_at), lead_image=lead_image)
+        article.card = Card(article.get_absolute_url(), article.published_at, lead_image=lead_image)
     if not names:
         return articles
     # Bylines by position, then categories and tags by name.

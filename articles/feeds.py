@@ -121,6 +121,10 @@ class ArticleFeed(Feed):
     title_format = None  # that page's own title (the same message), after the site's name
     # The GUID outlives a changed slug or date, so it is not the URL.
     item_guid_is_permalink = False
+    # What items do not carry, said once: Django asks for every item_* name of every item, and a
+    # name the class lacks costs an exception each time. Authors are in dc:creator (add_item).
+    item_author_name = item_comments = item_copyright = None
+    item_enclosures = ()
     # Per request (see __call__): the library images the items show, and the site's host name.
     images = {}
     guid_authority = None

@@ -253,7 +253,10 @@ def test_bylines_and_tags_are_linked_escaped_and_separated_in_the_articles_langu
         f'<span class="byline"><a href="{first.get_absolute_url()}" rel="author">&lt;b&gt;Ann&lt;/b&gt;</a>、'
         f'<a href="{second.get_absolute_url()}" rel="author">Bob &amp; Co</a></span>'
     )
-    tags = '<ul class="tags" aria-label="タグ"><li><a href="/tags/ixi/" rel="tag">&lt;i&gt;x&lt;/i&gt;</a></li></ul>'
+    tags = (
+        '<ul class="tags" aria-label="タグ">'
+        '<li><a href="/tags/ixi/" rel="tag">&lt;i&gt;x&lt;/i&gt;</a></li></ul>'
+    )
     for path in ("/", article.get_absolute_url(), first.get_absolute_url()):
         page = client.get(path).content.decode()
         assert byline in page, path
