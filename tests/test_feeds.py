@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from articles.feeds import absolute_urls, xml_text
 from articles.models import Article
 
 from .factories import make_article, make_author, make_category, make_draft, tomorrow, yesterday
@@ -84,6 +85,22 @@ def test_rss_carries_full_content_in_content_encoded_with_absolute_urls(client, 
     assert 'href="https://example.org/"' in html
     assert item.find("guid").get("isPermaLink") == "false"
     assert item.find("pubDate") is not None
+
+
+def test_links_are_made_absolute_against_the_item_whatever_their_form():
+    base = "http://news.example/2026/01/02/x/"
+    assert absolute_urls('<a href="/tags/a/">', base) == '<a href="http://news.example/tags/a/">'
+    assert (
+        absolute_urls('<img src="//cdn.example.org/a.png">', base)
+        == '<img src="http://cdn.example.org/a.png">'
+    )
+    assert absolute_urls('<a href="b/">', base) == '<a href="http://news.example/2026/01/02/x/b/">'
+    assert absolute_urls('<a href="#top">', base) == '<a href="#top">'
+
+
+def test_only_characters_xml_cannot_carry_are_dropped():
+    assert xml_text("a\x00b\x0bc\ufffe\td\ne") == "abc\td\ne"
+    assert xml_text("日本語の本文") == "日本語の本文"
 
 
 def test_atom_carries_full_html_content_and_dates(client, world):
