@@ -332,16 +332,16 @@ def import_article(article, *, fields, authors, categories, tags, old_paths, mad
             Article.objects.filter(pk=article.pk).update(updated_at=wanted)
         article.set_authors(authors)
         # Rows replaced in one statement each: taggit's set() asks for every tag in turn.
-        _replace(TaggedArticle, "content_object", article, "tag", tags)
+        _replace(TaggedArticle, "content_object", article, "tag", tags, **TaggedArticle.copied(article))
         _replace(Article.categories.through, "article", article, "category", categories)
         ArticleRedirect.objects.bulk_create(ArticleRedirect(old_path=p, article=article) for p in old_paths)
         edit.finish()
     return article
 
 
-def _replace(through, own, article, other, rows):
+def _replace(through, own, article, other, rows, **columns):
     through.objects.filter(**{own: article}).delete()
-    through.objects.bulk_create(through(**{own: article, other: row}) for row in rows)
+    through.objects.bulk_create(through(**{own: article, other: row}, **columns) for row in rows)
 
 
 def delete_article(article, *, by):

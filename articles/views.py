@@ -19,7 +19,7 @@ from .around import articles_around
 from .contents import table_of_contents
 from .dates import dateline
 from .images import pictures
-from .models import Article
+from .models import Article, TaggedArticle
 
 
 def with_public_count(queryset, relation):
@@ -28,23 +28,27 @@ def with_public_count(queryset, relation):
     return queryset.annotate(public_count=Count(relation, filter=public))
 
 
-def page_rows(queryset, bottom, top):
+def page_rows(queryset, bottom, top, ids=None):
     """Rows bottom to top of an ordered queryset; past the first page, ids first, then the rows.
 
     The OFFSET then walks article_public_idx alone (it covers the order and the publication
-    rule) instead of reading every skipped article's row (measured in bench/README.md).
+    rule) instead of reading every skipped article's row (measured in bench/README.md). ``ids``,
+    the same articles' ids in the same order from elsewhere (TaggedArticle.listing), are read
+    instead on every page.
     """
-    if bottom == 0:
-        return queryset[:top]
-    return queryset.filter(pk__in=queryset.values("pk")[bottom:top])
+    if ids is None:
+        if bottom == 0:
+            return queryset[:top]
+        ids = queryset.values("pk")
+    return queryset.filter(pk__in=ids[bottom:top])
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count by a query the page has already made."""
+    """A paginator told its count by a query the page has already made (and its ids' source)."""
 
-    def __init__(self, object_list, per_page, *, count, **kwargs):
+    def __init__(self, object_list, per_page, *, count, ids=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
-        self.count = count
+        self.count, self.ids = count, ids
 
     def page(self, number):
         number = self.validate_number(number)
@@ -52,7 +56,7 @@ class CountedPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+        return self._get_page(page_rows(self.object_list, bottom, top, self.ids), number, self)
 
 
 # Far past any site's last page, and an offset every database takes.
@@ -171,7 +175,12 @@ class ObjectArchiveView(ArticleListView):
 
     def get_paginator(self, queryset, per_page, **kwargs):
         # The heading's query counted the articles already.
-        return CountedPaginator(queryset, per_page, count=self.archive.public_count, **kwargs)
+        count = self.archive.public_count
+        return CountedPaginator(queryset, per_page, count=count, ids=self.listing(), **kwargs)
+
+    def listing(self):
+        """Where the pages' ids come from, when not from the articles themselves (page_rows)."""
+        return None
 
     def get_title(self):
         return self.title_format % {"name": self.archive.name}
@@ -194,6 +203,9 @@ class TagArticleListView(ObjectArchiveView):
     title_format = _("Tag: %(name)s")
     description = _("Articles tagged with this tag.")
     template_name = "articles/tag_archive.html"
+
+    def listing(self):
+        return TaggedArticle.listing(self.archive)
 
 
 class CategoryArticleListView(ObjectArchiveView):

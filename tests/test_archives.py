@@ -5,7 +5,11 @@ from datetime import timedelta
 
 import pytest
 
+from articles import editing
+from articles.models import Article
+
 from .factories import make_article, make_author, make_category, make_draft, tomorrow
+from .jekyll_files import post, run
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +102,40 @@ def test_later_pages_continue_in_order_past_hidden_and_simultaneous_articles(cli
         assert sorted(seen, key=expected.index) == expected
         body = text(client.get(path, {"page": 2}))
         assert body.index(">Paged 14</a>") < body.index(">Paged 13</a>") < body.index(">Paged 05</a>")
+
+
+@pytest.mark.parametrize("fields", [None, ["published_at", "pub_date"]])
+def test_a_tag_page_follows_an_article_moved_in_time(client, fields):
+    # Its pages pick their ids from the tag's rows (TaggedArticle.listing), in the times they keep.
+    moved = make_article("Moved", tags=["moved"], published_at=on(1))
+    for n in range(10):
+        make_article(f"Stayed {n}", tags=["moved"], published_at=on(2, hour=n))
+    moved.published_at = on(3)
+    moved.save(update_fields=fields)
+    first, second = (text(client.get("/tags/moved/", {"page": page})) for page in (1, 2))
+    assert ">Moved</a>" in first and ">Stayed 0</a>" in second
+
+
+def test_a_tag_page_follows_its_articles_state(client, editor):
+    # Its pages pick their ids from the tag's rows: each keeps its article's state and times.
+    for n in range(11):
+        make_article(f"Kept {n:02d}", tags=["desk"], published_at=on(1, hour=n))
+    published = make_draft("Published now", tags=["desk"])
+    editing.apply_action(published, "publish", by=editor)  # a workflow action saves three fields
+    withdrawn = Article.objects.get(title="Kept 10")
+    editing.apply_action(withdrawn, "unpublish", by=editor)
+    body = text(client.get("/tags/desk/"))
+    assert body.count('class="card"') == 10  # the withdrawn one's place taken by the next
+    assert ">Published now</a>" in body and ">Kept 01</a>" in body and ">Kept 10</a>" not in body
+
+
+def test_a_tag_page_lists_imported_articles_newest_first(client, tmp_path):
+    # Imported first, published last: the file's date decides, not the order of the import.
+    post(tmp_path, "_posts/2025-09-01-first.md", "title: Newest\ndate: 2025-09-09\ntags: [imported]")
+    post(tmp_path, "_posts/2025-09-05-second.md", "title: Oldest\ndate: 2025-09-02\ntags: [imported]")
+    run(tmp_path)
+    body = text(client.get("/tags/imported/"))
+    assert body.index(">Newest</a>") < body.index(">Oldest</a>")
 
 
 @pytest.mark.parametrize("kind", ["tag", "category", "author"])

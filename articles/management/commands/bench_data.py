@@ -222,7 +222,10 @@ class Command(BaseCommand):
                 wanted = rng.randint(3, 6)
                 while len(chosen) < wanted:
                     chosen.add(rng.choices(range(len(tags)), weights=tag_weights)[0])
-                tagged += [TaggedArticle(content_object=article, tag=tags[i]) for i in chosen]
+                tagged += [
+                    TaggedArticle(content_object=article, tag=tags[i], **TaggedArticle.copied(article))
+                    for i in chosen
+                ]
             ArticleAuthor.objects.bulk_create(bylines)
             Article.categories.through.objects.bulk_create(categorised)
             TaggedArticle.objects.bulk_create(tagged)
