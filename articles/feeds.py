@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from . import cards, page_cache
 from .images import pictures
-from .models import Article, Author, Category, TaggedArticle, site_date
+from .models import Article, ArticleAuthor, Author, Category, TaggedArticle, site_date
 
 FEED_LENGTH = 20
 
@@ -108,6 +108,11 @@ class FullContentAtomFeed(_FullContentMixin, feedgenerator.Atom1Feed):
             handler.addQuickElement(
                 "link", None, {"rel": "enclosure", "type": "image/jpeg", "href": lead["url"]}
             )
+
+
+def listed(ids):
+    """The public articles of a feed's first ids (ListedLink.listing)."""
+    return Article.objects.published().filter(pk__in=ids[:FEED_LENGTH])
 
 
 class ArticleFeed(Feed):
@@ -240,9 +245,9 @@ class TagRssFeed(ArticleFeed):
     description = gettext_lazy("Articles tagged with this tag.")
 
     def articles(self, obj):
-        # From the tag's own rows, as its pages (TaggedArticle.listing): a rare tag's feed does
-        # not walk every public article to find its twenty.
-        return Article.objects.published().filter(pk__in=TaggedArticle.listing(obj)[:FEED_LENGTH])
+        # From the tag's own rows, as its pages (ListedLink.listing): a rare tag's feed does not
+        # walk every public article to find its twenty.
+        return listed(TaggedArticle.listing(tag=obj))
 
 
 class TagAtomFeed(TagRssFeed):
@@ -263,6 +268,9 @@ class AuthorRssFeed(ArticleFeed):
     archive_model, article_field, page_name = Author, "authors", "articles:author"
     title_format = gettext_lazy("Articles by %(name)s")
     description = gettext_lazy("Articles by this author.")
+
+    def articles(self, obj):
+        return listed(ArticleAuthor.listing(author=obj))
 
 
 class AuthorAtomFeed(AuthorRssFeed):

@@ -99,17 +99,51 @@ class Category(models.Model):
         return links.reverse("articles:category", self.slug)
 
 
-class TaggedArticle(TaggedItemBase):
-    """The explicit through model keeps tag lookups to plain joins (no generic relation)."""
+class ListedLink(models.Model):
+    """A link from an article to a list of articles (a tag's, an author's) that keeps a copy of the
+    article's state and times, so that the list's pages find their ids from its rows alone.
 
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
-    # The article's state and times, copied here (by save() below and Article.save()) so that a
-    # tag's page finds its articles from that tag's rows alone (listing() below).
+    Joined to the articles, a generic plan (prepared statements) cannot tell the busiest tag from
+    the rarest and may hash every public article; from the copies it is one range of the list's
+    index, whatever the plan. The pages still filter the articles by published(), so a copy
+    behind its article could never show one (bench/README.md). Kept by save() below, Article.save()
+    and the bulk writers, which pass copied(article).
+    """
+
     status = models.CharField(max_length=20, blank=True, editable=False)
     published_at = models.DateTimeField(null=True, editable=False)
     unpublish_at = models.DateTimeField(null=True, editable=False)
 
     COPIED_FIELDS = ("status", "published_at", "unpublish_at")
+    article_field_name = None  # the link's ForeignKey to Article
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        # Rows made one by one (taggit's add(), the admin's byline inline) come through here.
+        for name, value in self.copied(getattr(self, self.article_field_name)).items():
+            setattr(self, name, value)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def copied(cls, article):
+        """The columns a link copies from its article."""
+        return {name: getattr(article, name) for name in cls.COPIED_FIELDS}
+
+    @classmethod
+    def listing(cls, at=None, **lists):
+        """The ids of the public articles of a list (``tag=...``, ``author=...``), in listing order."""
+        rows = cls.objects.filter(public_rule(at or timezone.now()), **lists)
+        column = f"{cls.article_field_name}_id"
+        return rows.order_by("-published_at", f"-{column}").values(column)
+
+
+class TaggedArticle(TaggedItemBase, ListedLink):  # noqa: DJ008 (taggit gives __str__)
+    """The explicit through model keeps tag lookups to plain joins (no generic relation)."""
+
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="tagged_items")
+    article_field_name = "content_object"
 
     class Meta:
         verbose_name = _("tagged article")
@@ -117,40 +151,17 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_tag_per_article")
         ]
-        # A tag's articles straight from the index: public counts and related articles join
-        # it to article_visibility_idx without reading either table.
         indexes = [
+            # A tag's articles straight from the index: public counts and related articles join
+            # it to article_visibility_idx without reading either table.
             models.Index(fields=["tag", "content_object"], name="tagged_article_by_tag_idx"),
-            # A tag's public articles in listing order, read from the index alone.
+            # The tag's public articles in listing order, from the index alone (ListedLink).
             models.Index(
                 fields=["tag", "status", "-published_at", "-content_object"],
                 include=["unpublish_at"],
                 name="tagged_article_listing_idx",
             ),
         ]
-
-    def save(self, *args, **kwargs):
-        # taggit's add() creates rows one by one through here; bulk writers pass copied(article).
-        for name, value in self.copied(self.content_object).items():
-            setattr(self, name, value)
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def copied(cls, article):
-        """The columns a tag's row copies from its article."""
-        return {name: getattr(article, name) for name in cls.COPIED_FIELDS}
-
-    @classmethod
-    def listing(cls, tag, at=None):
-        """The ids of ``tag``'s public articles in listing order, from its rows alone.
-
-        Joined to the articles, a generic plan (prepared statements) cannot tell the busiest tag
-        from the rarest and may hash every public article; from the copies it is one range of
-        tagged_article_listing_idx, whatever the plan. The pages still filter the articles by
-        published(), so a copy behind its article could never show one (bench/README.md).
-        """
-        rows = cls.objects.filter(public_rule(at or timezone.now()), tag=tag)
-        return rows.order_by("-published_at", "-content_object_id").values("content_object_id")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -360,11 +371,12 @@ class Article(models.Model):
         fields = kwargs.get("update_fields")
         adding = self._state.adding
         super().save(*args, **kwargs)
-        if not adding and (fields is None or set(fields) & set(TaggedArticle.COPIED_FIELDS)):
-            # Its tags' rows keep its state and times (TaggedArticle). Judged by the rows, not by
-            # what was loaded: another save may have moved them since.
-            copied = TaggedArticle.copied(self)
-            self.tagged_items.exclude(**copied).update(**copied)
+        if not adding and (fields is None or set(fields) & set(ListedLink.COPIED_FIELDS)):
+            # Its tags' and byline's rows keep its state and times (ListedLink). Judged by the
+            # rows, not by what was loaded: another save may have moved them since.
+            copied = ListedLink.copied(self)
+            for links in (self.tagged_items, self.bylines):
+                links.exclude(**copied).update(**copied)
         self._loaded = {f: getattr(self, f) for f in self.TRACKED_FIELDS}
 
     def get_absolute_url(self):
@@ -453,8 +465,10 @@ class Article(models.Model):
     def set_authors(self, authors):
         """Replace the byline, keeping the given order."""
         self.bylines.all().delete()
+        copied = ArticleAuthor.copied(self)
         ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=self, author=author, position=i) for i, author in enumerate(authors)
+            ArticleAuthor(article=self, author=author, position=i, **copied)
+            for i, author in enumerate(authors)
         )
 
     def guess_language(self):
@@ -462,7 +476,7 @@ class Article(models.Model):
         return "ja" if is_cjk(f"{self.title} {self.body[:4000]}") else "en"
 
 
-class ArticleAuthor(models.Model):
+class ArticleAuthor(ListedLink):
     """One name in an article's byline; position keeps the byline's order."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
@@ -470,6 +484,7 @@ class ArticleAuthor(models.Model):
         Author, on_delete=models.PROTECT, related_name="bylines", verbose_name=_("author")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+    article_field_name = "article"
 
     class Meta:
         verbose_name = _("byline")
@@ -477,6 +492,14 @@ class ArticleAuthor(models.Model):
         ordering = ["position", "id"]
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_author_per_article")
+        ]
+        indexes = [
+            # The author's public articles in listing order, from the index alone (ListedLink).
+            models.Index(
+                fields=["author", "status", "-published_at", "-article"],
+                include=["unpublish_at"],
+                name="byline_listing_idx",
+            ),
         ]
 
     def __str__(self):

@@ -19,7 +19,7 @@ from .around import articles_around
 from .contents import table_of_contents
 from .dates import dateline
 from .images import pictures
-from .models import Article, TaggedArticle
+from .models import Article, ArticleAuthor, TaggedArticle
 
 
 def with_public_count(queryset, relation):
@@ -33,7 +33,7 @@ def page_rows(queryset, bottom, top, ids=None):
 
     The OFFSET then walks article_public_idx alone (it covers the order and the publication
     rule) instead of reading every skipped article's row (measured in bench/README.md). ``ids``,
-    the same articles' ids in the same order from elsewhere (TaggedArticle.listing), are read
+    the same articles' ids in the same order from elsewhere (ListedLink.listing), are read
     instead on every page.
     """
     if ids is None:
@@ -205,7 +205,7 @@ class TagArticleListView(ObjectArchiveView):
     template_name = "articles/tag_archive.html"
 
     def listing(self):
-        return TaggedArticle.listing(self.archive)
+        return TaggedArticle.listing(tag=self.archive)
 
 
 class CategoryArticleListView(ObjectArchiveView):
@@ -220,6 +220,9 @@ class AuthorArticleListView(ObjectArchiveView):
     title_format = _("Articles by %(name)s")
     description = _("Articles by this author.")
     template_name = "articles/author_archive.html"
+
+    def listing(self):
+        return ArticleAuthor.listing(author=self.archive)
 
 
 class ArticleYearArchiveView(EmptyIs404Mixin, ArticleListView):

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleRedirect
 from tests.factories import make_article, make_author, make_category
+from tests.staff import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +96,18 @@ def test_creating_an_article_through_the_admin(admin_client):
     assert article.ordered_authors == [author]
     assert sorted(article.tags.names()) == ["AI人材", "Cloud"]
     assert article.get_absolute_url() == "/2025/09/07/%E6%96%B0%E3%81%97%E3%81%84%E8%A8%98%E4%BA%8B/"
+
+
+def test_a_byline_added_in_the_admin_lists_the_article_on_its_authors_page(admin_client, client):
+    # The inline's row copies the public article's state (ListedLink.save): its author's list shows it.
+    article = make_article("署名を足す")
+    author = make_author("追加記者")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_form_data(admin_client.get(url))
+    data.update({"bylines-0-author": author.pk, "bylines-0-position": "0"})
+    assert admin_client.post(url, data).status_code == 302
+    response = client.get(author.get_absolute_url())
+    assert ">署名を足す</a>" in response.content.decode()
 
 
 def test_invalid_form_changes_nothing(admin_client):

@@ -116,15 +116,19 @@ def test_a_tag_page_follows_an_article_moved_in_time(client, fields):
     assert ">Moved</a>" in first and ">Stayed 0</a>" in second
 
 
-def test_a_tag_page_follows_its_articles_state(client, editor):
-    # Its pages pick their ids from the tag's rows: each keeps its article's state and times.
+@pytest.mark.parametrize("kind", ["tag", "author"])
+def test_an_archive_follows_its_articles_state(client, editor, kind):
+    # Its pages pick their ids from the links' rows: each keeps its article's state and times.
+    author = make_author("Desk")
+    listed = {"tag": {"tags": ["desk"]}, "author": {"authors": [author]}}[kind]
+    path = {"tag": "/tags/desk/", "author": author.get_absolute_url()}[kind]
     for n in range(11):
-        make_article(f"Kept {n:02d}", tags=["desk"], published_at=on(1, hour=n))
-    published = make_draft("Published now", tags=["desk"])
+        make_article(f"Kept {n:02d}", published_at=on(1, hour=n), **listed)
+    published = make_draft("Published now", **listed)
     editing.apply_action(published, "publish", by=editor)  # a workflow action saves three fields
     withdrawn = Article.objects.get(title="Kept 10")
     editing.apply_action(withdrawn, "unpublish", by=editor)
-    body = text(client.get("/tags/desk/"))
+    body = text(client.get(path))
     assert body.count('class="card"') == 10  # the withdrawn one's place taken by the next
     assert ">Published now</a>" in body and ">Kept 01</a>" in body and ">Kept 10</a>" not in body
 

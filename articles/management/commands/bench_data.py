@@ -214,7 +214,11 @@ class Command(BaseCommand):
             bylines, categorised, tagged = [], [], []
             for article in batch:
                 for position, author in enumerate(rng.sample(authors, rng.randint(1, 2))):
-                    bylines.append(ArticleAuthor(article=article, author=author, position=position))
+                    bylines.append(
+                        ArticleAuthor(
+                            article=article, author=author, position=position, **ArticleAuthor.copied(article)
+                        )
+                    )
                 categorised.append(
                     Article.categories.through(article=article, category=rng.choice(categories))
                 )
