@@ -40,8 +40,8 @@ def listed_in_sitemap(front_matter):
 
 def public_rule(now):
     """What the public may see at ``now``: published, its publication time come, its withdrawal
-    time not. A condition on an article's columns, or on the copies a tag's rows keep of them
-    under the same names (TaggedArticle)."""
+    time not. A condition on an article's columns, or on the copies its tags' and byline's rows
+    keep of them under the same names (ListedLink)."""
     not_withdrawn = Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
     return not_withdrawn & Q(status=Article.Status.PUBLISHED, published_at__lte=now)
 

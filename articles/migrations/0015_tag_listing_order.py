@@ -5,7 +5,7 @@ COPIED_FIELDS = ("status", "published_at", "unpublish_at")
 
 
 def copy_from_articles(apps, schema_editor):
-    """Each tag row takes its article's state and times, as TaggedArticle.save() does from now on."""
+    """Each tag row takes its article's state and times, as ListedLink.save() does from now on."""
     Article = apps.get_model("articles", "Article")
     TaggedArticle = apps.get_model("articles", "TaggedArticle")
     article = Article.objects.filter(pk=OuterRef("content_object_id"))
