@@ -1,15 +1,14 @@
 """The Liquid and kramdown converter on its own: printed strings, highlight blocks, linear time, and
 properties of any input (no exception, idempotence where promised, no script in the rendered page)."""
 
-import time
-import timeit
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.jekyll.liquid import convert
 from articles.markdown import render_markdown
+
+from .growth import growth
 
 
 def html(text):
@@ -159,18 +158,15 @@ ADVERSARIAL = [
 ]
 
 
-def _seconds(unit, size):
-    text = unit * (size // len(unit))
-    # CPU time: another process on the shared machine does not count.
-    return min(timeit.repeat(lambda: convert(text), number=1, repeat=3, timer=time.process_time))
+def _text(unit, size):
+    return unit * (size // len(unit))
 
 
 @pytest.mark.parametrize("unit", ADVERSARIAL)
 def test_conversion_time_grows_in_step_with_the_length(unit):
     # Four times the text takes about four times as long; a scan that starts again at every opening
-    # would take sixteen. Best of three keeps other work on the machine out of the ratio.
-    small, large = _seconds(unit, 50_000), _seconds(unit, 200_000)
-    assert large < 8 * max(small, 0.001)
+    # would take sixteen.
+    assert growth(convert, _text(unit, 50_000), _text(unit, 200_000)) < 8
 
 
 # Any text
