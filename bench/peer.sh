@@ -9,7 +9,7 @@
 # Env: BENCH_PEER_SRC (../shared/peer-bench), BENCH_PEER_DIR (${TMPDIR:-/tmp}/newsroom-peer-bench),
 #      BENCH_PEER_KEEP_DB=1: stop leaves its PostgreSQL running (another scale is loading into it).
 # The copy is kept between runs, with a database for each number of posts (wagtail_bench_N, N from
-# setup's argument or BENCH_PEER_ARTICLES, 10000 by default): loading 100,000 takes about an hour,
+# setup's argument or BENCH_PEER_ARTICLES, 10000 by default): loading 100,000 takes 40 to 80 minutes,
 # so a run at one scale does not throw away the other's. Its search index is not built: no measured
 # page searches, and building it would add a quarter of the loading time.
 set -euo pipefail
@@ -41,7 +41,7 @@ setup)
     DBNAME=$PGDATABASE PGDATABASE=postgres ./pg.sh start >/dev/null
     have=$(posts)
     if [ "$have" != "$want" ]; then
-        echo "peer: $have posts, $want wanted: reloading (about 6 minutes for 10,000, an hour for 100,000)"
+        echo "peer: $have posts, $want wanted: reloading (about 6 minutes for 10,000, 40 to 80 for 100,000)"
         ./serve_wagtail.sh stop >/dev/null
         "${PSQL[@]}" -d postgres -qc "drop database if exists $PGDATABASE with (force)"
         "${PSQL[@]}" -d postgres -qc "create database $PGDATABASE"
