@@ -132,9 +132,9 @@ class ListedLink(models.Model):
         return {name: getattr(article, name) for name in cls.COPIED_FIELDS}
 
     @classmethod
-    def listing(cls, at=None, **lists):
+    def listing(cls, **lists):
         """The ids of the public articles of a list (``tag=...``, ``author=...``), in listing order."""
-        rows = cls.objects.filter(public_rule(at or timezone.now()), **lists)
+        rows = cls.objects.filter(public_rule(timezone.now()), **lists)
         column = f"{cls.article_field_name}_id"
         return rows.order_by("-published_at", f"-{column}").values(column)
 
