@@ -5,10 +5,11 @@
 #   bench/varnish.sh stop DIR
 # DIR holds the rewritten VCL, the work directory, varnishd.pid and varnishd.log.
 # -j none as root (no jail: the unix jail would need DIR readable by varnish and vcache), -T none.
-# Env: BENCH_VARNISH_PARAMS (extra "-p name=value" words, appended after the README's).
+# Env: BENCH_VARNISH_PARAMS (extra "-p name=value" words, appended after the README's), VCL (another
+# VCL file), VARNISHD (another varnishd, e.g. one under valgrind).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VCL=$ROOT/deploy/varnish/default.vcl
+VCL=${VCL:-$ROOT/deploy/varnish/default.vcl}
 VARNISHD=${VARNISHD:-/usr/sbin/varnishd}
 
 # The README's override, for a 2-core machine that also runs gunicorn and PostgreSQL.
@@ -22,6 +23,7 @@ PARAMS=(
     -p http_resp_size=64k
     -p workspace_backend=128k
     -p http_gzip_support=off
+    -p vsl_mask=-Timestamp,-Hit,-ReqAcct
 )
 # shellcheck disable=SC2206
 EXTRA=(${BENCH_VARNISH_PARAMS:-})

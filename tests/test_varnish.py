@@ -53,6 +53,15 @@ def test_s_maxage_is_not_shown_downstream(cache, origin):
     for _ in range(2):
         assert cache.get("/control/")[1]["Cache-Control"] == "public, max-age=60, stale-while-revalidate=30"
         assert cache.get("/control-first/")[1]["Cache-Control"] == "public, max-age=60"
+    # Nor on what is not stored: a staff request passed to the app, a response that sets a cookie.
+    origin.respond("/control-staff/", Cache_Control="public, max-age=60, s-maxage=600")
+    origin.respond("/control-cookie/", Cache_Control="public, max-age=60, s-maxage=600", Set_Cookie="a=b")
+    assert (
+        cache.get("/control-staff/", {"Cookie": "sessionid=abc"})[1]["Cache-Control"] == "public, max-age=60"
+    )
+    for _ in range(2):
+        _, headers, _ = cache.get("/control-cookie/")
+        assert (headers["X-Cache"], headers["Cache-Control"]) == ("MISS", "public, max-age=60")
 
 
 def test_a_purge_drops_every_object_with_the_key_and_only_those(cache, origin):

@@ -53,7 +53,7 @@ sub vcl_recv {
 
     # Staff pages, drafts and previews are never cached; search results are per query, rarely
     # repeated (the empty search page itself is cached).
-    if (req.url ~ "^/(admin|preview/|markdownx/|drafts/)" || req.url ~ "^/search/\?") {
+    if (req.url ~ "^/(admin|preview/|markdownx/|drafts/|search/\?)") {
         return (pass);
     }
     # Logged-in staff (or someone who has been to the login form) get the app's own pages: they
@@ -101,25 +101,35 @@ sub vcl_synth {
 }
 
 sub vcl_backend_response {
-    if (bereq.uncacheable) {
-        # A pass: nothing is stored.
-        return (deliver);
-    }
     # Cached only what the app explicitly marks as public with a lifetime. A cookie being set,
     # private/no-store/no-cache, or no lifetime at all (a redirect or error page the app did not
     # mark) makes a hit-for-miss: the next requests go to the app without queueing behind one
     # another, and the first cacheable answer replaces the marker, so a short one costs nothing.
-    if (beresp.http.Set-Cookie ||
+    # A pass (bereq.uncacheable) is stored by no one anyway.
+    if (!bereq.uncacheable && (
+        beresp.http.Set-Cookie ||
         beresp.http.Cache-Control !~ "(?i)\b(s-maxage|max-age)=" ||
-        beresp.http.Cache-Control ~ "(?i)\b(private|no-store|no-cache)\b") {
+        beresp.http.Cache-Control ~ "(?i)\b(private|no-store|no-cache)\b")) {
         set beresp.ttl = 10s;
         set beresp.uncacheable = true;
+    }
+    # Nothing to set for lifetimes: Varnish has already taken the TTL from s-maxage (before
+    # max-age) and the grace from stale-while-revalidate, 0 included, so the app's cap at the next
+    # scheduled publication (s-maxage=M, stale-while-revalidate=0) expires exactly. Only a response
+    # without stale-while-revalidate gets the default_grace parameter (10 s).
+
+    # s-maxage is addressed to shared caches, and the only one that hears about purges is this
+    # one. A proxy or CDN further down would keep a withdrawn article for up to s-maxage; without
+    # it they fall back to max-age, the staleness the app already accepts for browsers. The rest
+    # of Cache-Control goes out as the app sent it. Removed here, once per fetch and after the TTL
+    # was read from it, rather than in vcl_deliver on every hit.
+    if (beresp.http.Cache-Control ~ "(?i)\bs-maxage=") {
+        set beresp.http.Cache-Control = regsub(
+            regsub(beresp.http.Cache-Control, "(?i)\s*,?\s*\bs-maxage=\d+", ""), "^\s*,\s*", "");
+    }
+    if (beresp.uncacheable) {
         return (deliver);
     }
-    # Nothing to set for lifetimes: Varnish takes the TTL from s-maxage (before max-age) and the
-    # grace from stale-while-revalidate, 0 included, so the app's cap at the next scheduled
-    # publication (s-maxage=M, stale-while-revalidate=0) expires exactly. Only a response without
-    # stale-while-revalidate gets the default_grace parameter (10 s).
 
     # Pages are stored and sent as the app makes them: compression is the TLS proxy's (the README),
     # so a hit costs Varnish no gzip or gunzip.
@@ -129,7 +139,6 @@ sub vcl_backend_response {
 sub vcl_deliver {
     # Surrogate keys and the cache's own bookkeeping are not the reader's business.
     unset resp.http.xkey;
-    unset resp.http.X-HashTwo;
     unset resp.http.X-Varnish;
     unset resp.http.Via;
     # For debugging and the tests: did this come from the cache?
@@ -137,13 +146,5 @@ sub vcl_deliver {
         set resp.http.X-Cache = "HIT";
     } else {
         set resp.http.X-Cache = "MISS";
-    }
-    # s-maxage is addressed to shared caches, and the only one that hears about purges is this
-    # one. A proxy or CDN further down would keep a withdrawn article for up to s-maxage; without
-    # it they fall back to max-age, the staleness the app already accepts for browsers. The rest
-    # of Cache-Control goes out as the app sent it.
-    if (resp.http.Cache-Control ~ "(?i)\bs-maxage=") {
-        set resp.http.Cache-Control = regsub(
-            regsub(resp.http.Cache-Control, "(?i)\s*,?\s*\bs-maxage=\d+", ""), "^\s*,\s*", "");
     }
 }
